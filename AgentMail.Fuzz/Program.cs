@@ -1,0 +1,2 @@
+Console.Error.WriteLine("usage: AgentMail.Fuzz <target> [options]");
+return 2;
