@@ -16,7 +16,7 @@ public sealed class HttpResilienceOptions
     /// <summary>Upper bound for one attempt; a timed-out attempt counts as a transient failure.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Retries after the first attempt (only for GET, HEAD and OPTIONS).</summary>
+    /// <summary>Retries after the first attempt (only for GET, HEAD and OPTIONS); 0 for none.</summary>
     public int MaxRetryAttempts { get; set; } = 3;
 
     /// <summary>First retry delay; doubles each time, with jitter.</summary>

@@ -25,10 +25,13 @@ internal sealed class HttpResiliencePipelines(IOptionsMonitor<HttpResilienceOpti
 
     // Outermost first: the total timeout bounds everything; each retry passes through the breaker;
     // the attempt timeout bounds one try.
-    private ResiliencePipeline<HttpResponseMessage> Build(HttpResilienceOptions o) =>
-        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider }
-            .AddTimeout(o.TotalRequestTimeout)
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+    private ResiliencePipeline<HttpResponseMessage> Build(HttpResilienceOptions o)
+    {
+        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider }
+            .AddTimeout(o.TotalRequestTimeout);
+        if (o.MaxRetryAttempts > 0)
+        {
+            pipeline.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 MaxRetryAttempts = o.MaxRetryAttempts,
                 BackoffType = DelayBackoffType.Exponential,
@@ -36,7 +39,9 @@ internal sealed class HttpResiliencePipelines(IOptionsMonitor<HttpResilienceOpti
                 Delay = o.RetryBaseDelay,
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Context, args.Outcome, o)),
                 DelayGenerator = args => ValueTask.FromResult(TransientHttpFailure.RetryAfter(args.Outcome.Result, timeProvider.GetUtcNow())),
-            })
+            });
+        }
+        return pipeline
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
                 FailureRatio = o.CircuitBreakerFailureRatio,
@@ -47,6 +52,7 @@ internal sealed class HttpResiliencePipelines(IOptionsMonitor<HttpResilienceOpti
             })
             .AddTimeout(new TimeoutStrategyOptions { Timeout = o.AttemptTimeout })
             .Build();
+    }
 
     private bool ShouldRetry(ResilienceContext context, Outcome<HttpResponseMessage> outcome, HttpResilienceOptions o)
     {
