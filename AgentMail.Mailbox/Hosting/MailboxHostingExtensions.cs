@@ -1,0 +1,68 @@
+using AgentMail.Mailbox.Authentication;
+using AgentMail.Mailbox.Changes;
+using AgentMail.Mailbox.Folders;
+using AgentMail.Mailbox.Grants;
+using AgentMail.Mailbox.Health;
+using AgentMail.Mailbox.Hosting;
+using AgentMail.Mailbox.Messages;
+using AgentMail.Mailbox.Redis;
+using AgentMail.Mailbox.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Wires the mailbox core into a service, the way Aspire's client integrations do.</summary>
+public static class MailboxHostingExtensions
+{
+    public const string PostgresConnectionName = "mailstore";
+    public const string RedisConnectionName = "redis";
+
+    /// <summary>
+    /// Registers the mailbox store (<c>ConnectionStrings:mailstore</c>), Redis
+    /// (<c>ConnectionStrings:redis</c>), schema migration at start-up, the domain services and
+    /// readiness health checks for both.
+    /// </summary>
+    public static IHostApplicationBuilder AddMailbox(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<MailboxOptions>().BindConfiguration(MailboxOptions.SectionName);
+        services.AddOptions<AuthenticationOptions>().BindConfiguration(AuthenticationOptions.SectionName);
+
+        var postgres = builder.Configuration.GetConnectionString(PostgresConnectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{PostgresConnectionName} is not configured (the Postgres database of the mailbox store).");
+        var redis = builder.Configuration.GetConnectionString(RedisConnectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{RedisConnectionName} is not configured.");
+
+        services.AddSingleton(sp =>
+        {
+            var dataSource = new NpgsqlDataSourceBuilder(postgres)
+                .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
+                .Build();
+            return dataSource;
+        });
+        services.AddSingleton<IRedisClient>(sp =>
+            StackExchangeRedisClient.Connect(redis, sp.GetRequiredService<ILogger<StackExchangeRedisClient>>()));
+
+        services.AddSingleton<MailboxDatabase>();
+        services.AddSingleton<SchemaMigrator>();
+        services.AddHostedService<MigrationService>();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton<ChangeFeed>();
+        services.AddSingleton<ChangePublisher>();
+        services.AddSingleton<GrantService>();
+        services.AddSingleton<FolderService>();
+        services.AddSingleton<MessageService>();
+        services.AddSingleton<BlobReader>();
+        services.AddSingleton<AppPasswordAuthenticator>();
+
+        services.AddHealthChecks()
+            .AddCheck<PostgresHealthCheck>("postgres", HealthStatus.Unhealthy, ["ready"])
+            .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, ["ready"]);
+        return builder;
+    }
+}

@@ -1,0 +1,115 @@
+using AgentMail.Mailbox.Changes;
+using AgentMail.Mailbox.Events;
+using AgentMail.Mailbox.Folders;
+using AgentMail.Mailbox.Grants;
+using AgentMail.Mailbox.Objects;
+using AgentMail.Mailbox.Outbound;
+using AgentMail.Mailbox.Storage;
+
+namespace AgentMail.Mailbox.Messages;
+
+/// <param name="SentCopy">The message in Sent (an existing one when the same Message-ID was already there).</param>
+public sealed record SubmitResult(MessageRecord SentCopy, bool Deduplicated, Guid OutboundId);
+
+public sealed partial class MessageService
+{
+    /// <summary>
+    /// Sends a message, identically for API send and SMTP submission: stored in Sent (\Seen,
+    /// threaded, message.created) and queued for delivery to <paramref name="recipients"/>, in one
+    /// transaction — a message is never in Sent without being queued, nor queued without its copy.
+    /// </summary>
+    public async Task<SubmitResult> SubmitAsync(Guid grantId, MessageContent content, string envelopeFrom,
+        IReadOnlyCollection<string> recipients, CancellationToken cancellationToken)
+    {
+        CheckSize(content);
+        if (recipients.Count == 0)
+            throw new MailboxException(MailboxError.InvalidArgument, "A message needs at least one recipient.");
+        foreach (var recipient in recipients)
+        {
+            if (EmailAddressRules.Validate(recipient) is { } invalid)
+                throw new MailboxException(MailboxError.InvalidEmail, invalid);
+        }
+
+        await using var tx = await database.BeginAsync(publisher, cancellationToken).ConfigureAwait(false);
+        var sent = await FolderRows.FindByRoleAsync(tx, grantId, SystemFolder.SentRole, cancellationToken).ConfigureAwait(false)
+            ?? throw new MailboxException(MailboxError.GrantNotFound, "The grant does not exist.");
+        sent = await FolderRows.LockOneAsync(tx, grantId, sent.Id, cancellationToken).ConfigureAwait(false);
+        var stored = await AppendLockedAsync(tx, sent, content, new AppendOptions { Flags = MessageFlags.Seen }, cancellationToken).ConfigureAwait(false);
+
+        // The queue's own reference keeps the bytes if the Sent copy is deleted before delivery.
+        await Blobs.AddReferencesAsync(tx, stored.Message.BlobSha256, 1, cancellationToken).ConfigureAwait(false);
+        var outboundId = await OutboundQueue.EnqueueAsync(tx, grantId, stored.Message.Id, stored.Message.BlobSha256, envelopeFrom,
+            recipients.Select(r => r.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
+            clock.GetUtcNow() + options.Value.OutboundRetryPeriod, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new SubmitResult(stored.Message, stored.Deduplicated, outboundId);
+    }
+
+    /// <summary>
+    /// Replaces a message's content in place (a draft being edited): same API id and folder, a
+    /// new UID (IMAP sees the old one expunged, as for any changed draft), one message.updated event.
+    /// </summary>
+    public async Task<MessageRecord> ReplaceContentAsync(Guid grantId, Guid messageId, MessageContent content, AppendOptions state, CancellationToken cancellationToken)
+    {
+        CheckSize(content);
+        KeywordRules.Validate(state.Keywords);
+        await using var tx = await database.BeginAsync(publisher, cancellationToken).ConfigureAwait(false);
+        var (folders, messages) = await MessageRows.LockAndSelectAsync(tx, grantId, MessageSelection.Ids(messageId), [], onlyDeleted: false, cancellationToken).ConfigureAwait(false);
+        var before = messages.SingleOrDefault()
+            ?? throw new MailboxException(MailboxError.MessageNotFound, $"Message {messageId} does not exist.");
+        var folder = folders[before.FolderId];
+
+        await CheckQuotaAsync(tx, grantId, Math.Max(0, content.Size - before.Size), cancellationToken).ConfigureAwait(false);
+        await Blobs.AcquireAsync(tx, content, cancellationToken).ConfigureAwait(false);
+        var unseenDelta = (state.Flags.HasFlag(MessageFlags.Seen) ? 0 : 1) - (before.Unread ? 1 : 0);
+        var bumped = await MessageRows.BumpFoldersAsync(tx,
+            new Dictionary<long, FolderDelta> { [folder.Id] = new(0, unseenDelta, content.Size - before.Size, 1) }, cancellationToken).ConfigureAwait(false);
+        var (modseq, uid) = bumped[folder.Id];
+        var keywords = FlagChange.Replace(state.Flags, state.Keywords).ApplyTo(MessageFlags.None, []).Keywords;
+
+        MessageRecord after;
+        await using (var update = tx.Command($"""
+            UPDATE messages SET uid = $3, modseq = $4, flags = $5, keywords = $6, blob_sha256 = $7, size = $8,
+                sent_date = $9, message_id = $10, in_reply_to = $11, reference_ids = $12, subject = $13,
+                from_list = $14, to_list = $15, cc_list = $16, bcc_list = $17, reply_to_list = $18, address_keys = $19,
+                snippet = $20, attachments = $21, has_attachments = $22, search = to_tsvector('simple', $23), updated_at = now()
+            WHERE grant_id = $1 AND id = $2
+            RETURNING {MessageRecord.Columns("messages")}
+            """))
+        {
+            var p = update.Parameters;
+            p.AddWithValue(grantId);
+            p.AddWithValue(messageId);
+            p.AddWithValue(uid);
+            p.AddWithValue(modseq);
+            p.AddWithValue((short)state.Flags);
+            p.AddWithValue(keywords);
+            p.AddWithValue(content.Sha256);
+            p.AddWithValue(content.Size);
+            p.AddWithValue(NpgsqlTypes.NpgsqlDbType.TimestampTz, content.SentDate is { } sentDate ? sentDate : DBNull.Value);
+            p.Add(MessageRows.Text(content.MessageId));
+            p.Add(MessageRows.Text(content.InReplyTo));
+            p.AddWithValue(content.References.ToArray());
+            p.AddWithValue(content.Subject);
+            p.AddWithValue(NpgsqlTypes.NpgsqlDbType.Jsonb, Json(content.From));
+            p.AddWithValue(NpgsqlTypes.NpgsqlDbType.Jsonb, Json(content.To));
+            p.AddWithValue(NpgsqlTypes.NpgsqlDbType.Jsonb, Json(content.Cc));
+            p.AddWithValue(NpgsqlTypes.NpgsqlDbType.Jsonb, Json(content.Bcc));
+            p.AddWithValue(NpgsqlTypes.NpgsqlDbType.Jsonb, Json(content.ReplyTo));
+            p.AddWithValue(content.AddressKeys());
+            p.AddWithValue(content.Snippet);
+            p.AddWithValue(NpgsqlTypes.NpgsqlDbType.Jsonb, System.Text.Json.JsonSerializer.Serialize(content.Attachments.ToList(), MailboxJson.Default.ListAttachmentObject));
+            p.AddWithValue(content.Attachments.Count > 0);
+            p.AddWithValue(content.SearchText);
+            await using var reader = await update.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            after = MessageRecord.Read(reader);
+        }
+        await MessageRows.LogExpungedAsync(tx, [(folder.Id, before.Uid, modseq)], cancellationToken).ConfigureAwait(false);
+        await Blobs.ReleaseAsync(tx, [before.BlobSha256], cancellationToken).ConfigureAwait(false);
+        tx.AddEvent(grantId, EventTypes.MessageUpdated, after.Id.ToString(), MailboxJson.Serialize(after.ToObject()));
+        tx.Notify(new MailboxChange(grantId, ChangeKind.Messages, folder.Id, modseq));
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return after;
+    }
+}

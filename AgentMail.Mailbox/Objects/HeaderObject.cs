@@ -1,0 +1,3 @@
+namespace AgentMail.Mailbox.Objects;
+
+public sealed record HeaderObject(string Name, string Value);
