@@ -6,9 +6,11 @@ namespace AgentMail.LocalServers;
 /// <summary>
 /// A child server process whose output is pumped to a log file and an optional sink, with a
 /// watchdog that stops it if this process dies without disposing it (tests killed by a CI
-/// timeout must not leave servers running).
+/// timeout must not leave servers running). Each child runs in a session of its own, so a
+/// terminal's Ctrl-C reaches only us and we stop the children in our own order (services
+/// before the databases they use).
 /// </summary>
-internal sealed partial class ServerProcess : IAsyncDisposable
+public sealed partial class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Process? _watchdog;
@@ -25,20 +27,41 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+    /// <summary>Completes when the process has exited (and its output has been read).</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
     /// <param name="stopCommand">Shell command the watchdog runs if we die (e.g. a kill of the server's pid).</param>
+    /// <param name="environment">Variables to set (null removes one) on top of ours.</param>
+    /// <param name="workingDirectory">The child's current directory; ours when null.</param>
     public static ServerProcess Start(string fileName, IEnumerable<string> arguments, string logFile,
-        Action<string>? output, Func<int, string> stopCommand)
+        Action<string>? output, Func<int, string> stopCommand,
+        IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
     {
-        var info = new ProcessStartInfo(fileName)
+        // setsid (util-linux) execs in place when the caller is not a process-group leader, which a
+        // freshly forked child never is, so the pid we see is the server's own.
+        var setsid = OperatingSystem.IsLinux() ? BinaryLocator.Find("setsid", ["/usr/bin", "/bin"]) : null;
+        var info = new ProcessStartInfo(setsid ?? fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (setsid is not null)
+            info.ArgumentList.Add(fileName);
         foreach (var argument in arguments)
             info.ArgumentList.Add(argument);
+        if (workingDirectory is not null)
+            info.WorkingDirectory = workingDirectory;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+                info.Environment.Remove(name);
+            else
+                info.Environment[name] = value;
+        }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {fileName}.");
         var log = new StreamWriter(File.Open(logFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
