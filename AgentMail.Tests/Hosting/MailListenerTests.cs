@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace AgentMail.Tests.Hosting;
 
@@ -145,6 +146,12 @@ public sealed class MailListenerTests(MailListenerTests.Host host) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Fact]
+    public void Moving_the_hosting_URLs_to_our_own_listeners_leaves_Kestrel_nothing_to_warn_about()
+    {
+        Assert.DoesNotContain(host.Warnings.Messages, m => m.Contains("Overriding", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("IMAP_PORT", "abc")]
     [InlineData("IMAPS_PORT", "70000")]
@@ -248,6 +255,28 @@ public sealed class MailListenerTests(MailListenerTests.Host host) : IClassFixtu
         }
     }
 
+    /// <summary>Keeps every warning (and worse) the host logs.</summary>
+    public sealed class WarningCollector : ILoggerProvider
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _messages = new();
+
+        public IEnumerable<string> Messages => _messages;
+        public ILogger CreateLogger(string categoryName) => new Collector(this);
+        public void Dispose() { }
+
+        private sealed class Collector(WarningCollector owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel))
+                    owner._messages.Enqueue(formatter(state, exception));
+            }
+        }
+    }
+
     /// <summary>Passes bytes through and, once asked to, keeps a copy of what the client writes.</summary>
     private sealed class RecordingStream(Stream inner) : Stream
     {
@@ -294,6 +323,7 @@ public sealed class MailListenerTests(MailListenerTests.Host host) : IClassFixtu
         private readonly TempDirectory _contentRoot = new();
         private WebApplication? _app;
 
+        public WarningCollector Warnings { get; } = new();
         public int ImapPort { get; } = FreePort.Next();
         public int ImapsPort { get; } = FreePort.Next();
         public int HttpPort { get; } = FreePort.Next();
@@ -322,14 +352,9 @@ public sealed class MailListenerTests(MailListenerTests.Host host) : IClassFixtu
                 ["IMAPS_PORT"] = ImapsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Tls:HandshakeTimeout"] = "00:00:03",
             });
+            builder.Logging.AddProvider(Warnings);
             builder.AddServiceDefaults();
-            builder.AddMailTls();
-            builder.WebHost.ConfigureKestrel((context, kestrel) =>
-            {
-                kestrel.ListenHttpFromConfiguration(context.Configuration);
-                kestrel.ListenMail<EchoHandler>(MailPorts.Imap, context.Configuration);
-                kestrel.ListenMail<EchoHandler>(MailPorts.Imaps, context.Configuration);
-            });
+            builder.AddMailListeners<EchoHandler>(MailPorts.Imap, MailPorts.Imaps);
             _app = builder.Build();
             _app.MapDefaultEndpoints();
             await _app.StartAsync();
