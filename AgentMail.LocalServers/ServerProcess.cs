@@ -26,8 +26,10 @@ public sealed partial class ServerProcess : IAsyncDisposable
     }
 
     public int Id => _process.Id;
-    public bool HasExited => _process.HasExited;
-    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+    private int _disposed;
+
+    public bool HasExited => Volatile.Read(ref _disposed) == 1 || _process.HasExited;
+    public int? ExitCode => Volatile.Read(ref _disposed) == 0 && _process.HasExited ? _process.ExitCode : null;
 
     /// <summary>Completes when the process has exited (and its output has been read).</summary>
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
@@ -117,8 +119,11 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the process if it still runs; safe to call more than once (servers are often disposed by a test and by its fixture).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
