@@ -50,6 +50,8 @@ public static class MailboxHostingExtensions
         services.AddSingleton<MailboxDatabase>();
         services.AddSingleton<SchemaMigrator>();
         services.AddHostedService<MigrationService>();
+        services.AddSingleton<MailboxMaintenance>();
+        services.AddHostedService(sp => sp.GetRequiredService<MailboxMaintenance>());
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton<ChangeFeed>();

@@ -1,4 +1,5 @@
 using AgentMail.Mailbox.Storage;
+using Npgsql;
 
 namespace AgentMail.Mailbox.Messages;
 
@@ -8,17 +9,27 @@ namespace AgentMail.Mailbox.Messages;
 /// </summary>
 internal static class Blobs
 {
-    /// <summary>Takes one reference on the content, storing it (and what parsing produced) if it is new.</summary>
-    public static async Task AcquireAsync(MailboxTransaction tx, MessageContent content, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores the content ahead of the transaction that references it (committed on its own, with
+    /// no references yet), so that uploading a large message never happens under a folder lock.
+    /// Unreferenced blobs are removed by <see cref="Storage.MailboxMaintenance"/> after a grace period.
+    /// </summary>
+    public static async Task UploadAsync(MailboxDatabase database, MessageContent content, CancellationToken cancellationToken)
     {
-        // The common case for a copy or a duplicate needs no upload of the bytes.
-        if (await AddReferencesAsync(tx, content.Sha256, 1, cancellationToken).ConfigureAwait(false))
-            return;
-        await using var insert = tx.Command("""
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (content.Size > 64 * 1024)
+        {
+            // Spare the upload of a large duplicate (the same message delivered again, a copy).
+            await using var exists = new NpgsqlCommand("SELECT 1 FROM blobs WHERE sha256 = $1", connection);
+            exists.Parameters.AddWithValue(content.Sha256);
+            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+                return;
+        }
+        await using var insert = new NpgsqlCommand("""
             INSERT INTO blobs (sha256, size, ref_count, data, structure, envelope, body_structure, body)
-            VALUES ($1, $2, 1, $3, $4, $5, $6, $7)
-            ON CONFLICT (sha256) DO UPDATE SET ref_count = blobs.ref_count + 1
-            """);
+            VALUES ($1, $2, 0, $3, $4, $5, $6, $7)
+            ON CONFLICT (sha256) DO NOTHING
+            """, connection);
         insert.Parameters.AddWithValue(content.Sha256);
         insert.Parameters.AddWithValue(content.Size);
         insert.Parameters.AddWithValue(content.Raw);
@@ -27,6 +38,19 @@ internal static class Blobs
         insert.Parameters.AddWithValue(content.BodyStructure);
         insert.Parameters.AddWithValue(content.Body);
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A batch command taking one reference on an uploaded blob. It updates no row when a
+    /// concurrent purge removed the blob meanwhile; the message row's foreign key then fails the
+    /// batch and the caller uploads again and retries.
+    /// </summary>
+    public static NpgsqlBatchCommand Reference(byte[] sha256, int count = 1)
+    {
+        var command = new NpgsqlBatchCommand("UPDATE blobs SET ref_count = ref_count + $2 WHERE sha256 = $1");
+        command.Parameters.AddWithValue(sha256);
+        command.Parameters.AddWithValue(count);
+        return command;
     }
 
     /// <summary>Adds references to an existing blob; false when there is no such blob.</summary>

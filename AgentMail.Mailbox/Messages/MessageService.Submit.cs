@@ -30,19 +30,21 @@ public sealed partial class MessageService
                 throw new MailboxException(MailboxError.InvalidEmail, invalid);
         }
 
-        await using var tx = await database.BeginAsync(publisher, cancellationToken).ConfigureAwait(false);
-        var sent = await FolderRows.FindByRoleAsync(tx, grantId, SystemFolder.SentRole, cancellationToken).ConfigureAwait(false)
-            ?? throw new MailboxException(MailboxError.GrantNotFound, "The grant does not exist.");
-        sent = await FolderRows.LockOneAsync(tx, grantId, sent.Id, cancellationToken).ConfigureAwait(false);
-        var stored = await AppendLockedAsync(tx, sent, content, new AppendOptions { Flags = MessageFlags.Seen }, cancellationToken).ConfigureAwait(false);
+        return await WithUploadedBlobAsync(content, uploadFirst: true, async _ =>
+        {
+            await using var tx = await database.BeginAsync(publisher, cancellationToken).ConfigureAwait(false);
+            var sent = await FolderRows.FindByRoleAsync(tx, grantId, SystemFolder.SentRole, cancellationToken).ConfigureAwait(false)
+                ?? throw new MailboxException(MailboxError.GrantNotFound, "The grant does not exist.");
+            var stored = await AppendInTransactionAsync(tx, grantId, sent.Id, content, new AppendOptions { Flags = MessageFlags.Seen }, blobUploaded: true, cancellationToken).ConfigureAwait(false);
 
-        // The queue's own reference keeps the bytes if the Sent copy is deleted before delivery.
-        await Blobs.AddReferencesAsync(tx, stored.Message.BlobSha256, 1, cancellationToken).ConfigureAwait(false);
-        var outboundId = await OutboundQueue.EnqueueAsync(tx, grantId, stored.Message.Id, stored.Message.BlobSha256, envelopeFrom,
-            recipients.Select(r => r.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
-            clock.GetUtcNow() + options.Value.OutboundRetryPeriod, cancellationToken).ConfigureAwait(false);
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new SubmitResult(stored.Message, stored.Deduplicated, outboundId);
+            // The queue's own reference keeps the bytes if the Sent copy is deleted before delivery.
+            await Blobs.AddReferencesAsync(tx, content.Sha256, 1, cancellationToken).ConfigureAwait(false);
+            var outboundId = await OutboundQueue.EnqueueAsync(tx, grantId, stored.Message.Id, content.Sha256, envelopeFrom,
+                recipients.Select(r => r.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
+                clock.GetUtcNow() + options.Value.OutboundRetryPeriod, cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new SubmitResult(stored.Message, stored.Deduplicated, outboundId);
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -53,6 +55,11 @@ public sealed partial class MessageService
     {
         CheckSize(content);
         KeywordRules.Validate(state.Keywords);
+        return await WithUploadedBlobAsync(content, uploadFirst: true, _ => ReplaceUploadedContentAsync(grantId, messageId, content, state, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<MessageRecord> ReplaceUploadedContentAsync(Guid grantId, Guid messageId, MessageContent content, AppendOptions state, CancellationToken cancellationToken)
+    {
         await using var tx = await database.BeginAsync(publisher, cancellationToken).ConfigureAwait(false);
         var (folders, messages) = await MessageRows.LockAndSelectAsync(tx, grantId, MessageSelection.Ids(messageId), [], onlyDeleted: false, cancellationToken).ConfigureAwait(false);
         var before = messages.SingleOrDefault()
@@ -60,7 +67,8 @@ public sealed partial class MessageService
         var folder = folders[before.FolderId];
 
         await CheckQuotaAsync(tx, grantId, Math.Max(0, content.Size - before.Size), cancellationToken).ConfigureAwait(false);
-        await Blobs.AcquireAsync(tx, content, cancellationToken).ConfigureAwait(false);
+        // Should a concurrent purge have removed the uploaded blob, the UPDATE's foreign key fails and the upload is retried.
+        await Blobs.AddReferencesAsync(tx, content.Sha256, 1, cancellationToken).ConfigureAwait(false);
         var unseenDelta = (state.Flags.HasFlag(MessageFlags.Seen) ? 0 : 1) - (before.Unread ? 1 : 0);
         var bumped = await MessageRows.BumpFoldersAsync(tx,
             new Dictionary<long, FolderDelta> { [folder.Id] = new(0, unseenDelta, content.Size - before.Size, 1) }, cancellationToken).ConfigureAwait(false);

@@ -50,9 +50,6 @@ public sealed partial class MessageService(MailboxDatabase database, ChangePubli
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             throw new MailboxException(MailboxError.GrantNotFound, "The grant does not exist.");
-        var (quota, used) = (reader.GetInt64(0), reader.GetInt64(1));
-        if (used + growth > quota)
-            throw new MailboxException(MailboxError.QuotaExceeded,
-                $"Storage quota exceeded: {used} of {quota} bytes used, {growth} more needed.");
+        CheckQuota(reader.GetInt64(0), reader.GetInt64(1), growth);
     }
 }

@@ -17,11 +17,30 @@ public sealed class MailboxDatabase(NpgsqlDataSource dataSource)
 
     internal void MarkReady() => _ready.TrySetResult();
 
+    /// <summary>How long a request waits for start-up migrations before it is told the store is unavailable.</summary>
+    public static TimeSpan ReadinessWait { get; set; } = TimeSpan.FromSeconds(5);
+
     public async ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {
         if (!_ready.Task.IsCompleted)
-            await _ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        {
+            try
+            {
+                await _ready.Task.WaitAsync(ReadinessWait, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException e)
+            {
+                throw new StoreUnavailableException("The mailbox store is not ready: Postgres is unreachable or its schema is still being migrated.", e);
+            }
+        }
+        try
+        {
+            return await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new StoreUnavailableException($"The mailbox store (Postgres) is unreachable: {e.Message}", e);
+        }
     }
 
     internal async ValueTask<MailboxTransaction> BeginAsync(Changes.ChangePublisher publisher, CancellationToken cancellationToken)

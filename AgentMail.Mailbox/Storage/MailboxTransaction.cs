@@ -14,6 +14,7 @@ internal sealed class MailboxTransaction(NpgsqlConnection connection, NpgsqlTran
 {
     private readonly List<(Guid GrantId, string Type, string ObjectId, string Payload)> _events = [];
     private readonly Dictionary<(Guid, ChangeKind, long), MailboxChange> _changes = [];
+    private int _eventsWritten;
     private bool _outboundQueued;
     private bool _committed;
 
@@ -22,8 +23,6 @@ internal sealed class MailboxTransaction(NpgsqlConnection connection, NpgsqlTran
     public NpgsqlCommand Command(string sql) => new(sql, connection, transaction);
 
     public void AddEvent(Guid grantId, string type, string objectId, string payload) => _events.Add((grantId, type, objectId, payload));
-
-    public int EventCount => _events.Count;
 
     /// <summary>Queues a notification for after commit; per folder only the highest MODSEQ is kept.</summary>
     public void Notify(MailboxChange change)
@@ -35,24 +34,45 @@ internal sealed class MailboxTransaction(NpgsqlConnection connection, NpgsqlTran
 
     public void NotifyOutbound() => _outboundQueued = true;
 
+    public NpgsqlBatch Batch() => new(connection, transaction);
+
+    /// <summary>
+    /// Appends the insert of the events queued so far to <paramref name="batch"/>, so that a hot
+    /// path writes its rows and its events in one round trip.
+    /// </summary>
+    public void AddEventsTo(NpgsqlBatch batch)
+    {
+        if (_events.Count == _eventsWritten)
+            return;
+        batch.BatchCommands.Add(EventsInsert(_events.Skip(_eventsWritten).ToList()));
+        _eventsWritten = _events.Count;
+    }
+
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
-        if (_events.Count > 0)
+        if (_events.Count > _eventsWritten)
         {
-            await using var insert = Command("""
-                INSERT INTO events (grant_id, type, object_id, payload)
-                SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[])
-                """);
-            insert.Parameters.Add(new NpgsqlParameter { Value = _events.Select(e => e.GrantId).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { Value = _events.Select(e => e.Type).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { Value = _events.Select(e => e.ObjectId).ToArray() });
-            insert.Parameters.Add(new NpgsqlParameter { Value = _events.Select(e => e.Payload).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var batch = Batch();
+            AddEventsTo(batch);
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         _committed = true;
         // After commit, and not cancellable: the change is durable whatever the caller does now.
         await publisher.PublishAsync(_changes.Values, _events.Count > 0, _outboundQueued).ConfigureAwait(false);
+    }
+
+    private static NpgsqlBatchCommand EventsInsert(List<(Guid GrantId, string Type, string ObjectId, string Payload)> events)
+    {
+        var insert = new NpgsqlBatchCommand("""
+            INSERT INTO events (grant_id, type, object_id, payload)
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[])
+            """);
+        insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.GrantId).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Type).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.ObjectId).ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Payload).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        return insert;
     }
 
     public async ValueTask DisposeAsync()
