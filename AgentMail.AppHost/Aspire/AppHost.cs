@@ -2,7 +2,7 @@
 // API but NOT compiled or run on the project's build machines, whose package feed lacks the Aspire
 // packages: the local launcher (Launcher/, UseAspire=false) is what CI runs. Both give the services
 // the same environment; keep them in step (docs/architecture.md lists it).
-using AgentMail.AppHost.Aspire;
+using AgentMail.AppHost.Model;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -30,8 +30,8 @@ builder.AddProject<Projects.AgentMail_Imap>("imap")
     .WithReference(api)
     .WithEndpoint(name: "imap", scheme: "tcp", port: 1143, targetPort: MailTargetPorts.Imap, env: "IMAP_PORT")
     .WithEndpoint(name: "imaps", scheme: "tcp", port: 1993, targetPort: MailTargetPorts.Imaps, env: "IMAPS_PORT")
-    .WithDevelopmentCertificates(builder, developmentCertificates)
-    .WithPublicMailIngress(builder, primary: ("imaps", 993, MailTargetPorts.Imaps), additional: [("imap", 143, MailTargetPorts.Imap)]);
+    .WithDevelopmentCertificates(developmentCertificates)
+    .WithPublicMailIngress(primary: ("imaps", 993, MailTargetPorts.Imaps), additional: [("imap", 143, MailTargetPorts.Imap)]);
 
 builder.AddProject<Projects.AgentMail_Smtp>("smtp")
     .WithMailbox(mailstore, redis)
@@ -39,8 +39,8 @@ builder.AddProject<Projects.AgentMail_Smtp>("smtp")
     .WithEndpoint(name: "smtp", scheme: "tcp", port: 1587, targetPort: MailTargetPorts.Submission, env: "SMTP_PORT")
     .WithEndpoint(name: "smtps", scheme: "tcp", port: 1465, targetPort: MailTargetPorts.Submissions, env: "SMTPS_PORT")
     .WithEndpoint(name: "mx", scheme: "tcp", port: 1025, targetPort: MailTargetPorts.Mx, env: "SMTP_MX_PORT")
-    .WithDevelopmentCertificates(builder, developmentCertificates)
-    .WithPublicMailIngress(builder, primary: ("smtps", 465, MailTargetPorts.Submissions),
+    .WithDevelopmentCertificates(developmentCertificates)
+    .WithPublicMailIngress(primary: ("smtps", 465, MailTargetPorts.Submissions),
         additional: [("smtp", 587, MailTargetPorts.Submission), ("mx", 25, MailTargetPorts.Mx)]);
 
 builder.AddProject<Projects.AgentMail_Webhooks>("webhooks")

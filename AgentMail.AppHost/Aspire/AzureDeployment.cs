@@ -1,6 +1,7 @@
+using Aspire.Hosting.Azure;
 using Azure.Provisioning.AppContainers;
 
-namespace AgentMail.AppHost.Aspire;
+namespace AgentMail.AppHost.Model;
 
 /// <summary>
 /// Public TCP ingress for the mail protocols on Azure Container Apps, which Aspire's generator
@@ -18,10 +19,10 @@ internal static class AzureDeployment
 
     public static IResourceBuilder<ProjectResource> WithPublicMailIngress(
         this IResourceBuilder<ProjectResource> service,
-        IDistributedApplicationBuilder builder,
         (string Endpoint, int ExposedPort, int TargetPort) primary,
         params (string Endpoint, int ExposedPort, int TargetPort)[] additional)
     {
+        var builder = service.ApplicationBuilder;
         if (!builder.ExecutionContext.IsPublishMode || !string.Equals(builder.Configuration[PublicMailIngressSetting], "true", StringComparison.OrdinalIgnoreCase))
             return service;
 

@@ -1,4 +1,4 @@
-namespace AgentMail.AppHost.Aspire;
+namespace AgentMail.AppHost.Model;
 
 /// <summary>The mailbox store and Redis, and how a service is wired to them.</summary>
 internal static class MailboxResources
@@ -46,9 +46,8 @@ internal static class MailboxResources
     /// <c>.data/tls</c>. Published services run in Production and need <c>Tls__CertificatePath</c>
     /// and <c>Tls__KeyPath</c> (docs/deployment.md).
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithDevelopmentCertificates(this IResourceBuilder<ProjectResource> service,
-        IDistributedApplicationBuilder builder, string directory) =>
-        builder.ExecutionContext.IsRunMode
+    public static IResourceBuilder<ProjectResource> WithDevelopmentCertificates(this IResourceBuilder<ProjectResource> service, string directory) =>
+        service.ApplicationBuilder.ExecutionContext.IsRunMode
             ? service.WithEnvironment("Tls__DevelopmentCertificateDirectory", directory)
             : service;
 }
