@@ -115,16 +115,19 @@ public sealed class ResilienceHandlerTests
     [Fact]
     public async Task The_total_timeout_bounds_all_attempts()
     {
-        var server = new ScriptedHandler(Enumerable.Repeat<object>(ScriptedHandler.Hang, 10).ToArray());
+        var server = new ScriptedHandler(Enumerable.Repeat<object>(ScriptedHandler.Hang, 20).ToArray());
         using var client = CreateClient(server, o =>
         {
             o.AttemptTimeout = TimeSpan.FromMilliseconds(100);
-            o.TotalRequestTimeout = TimeSpan.FromMilliseconds(250);
+            o.TotalRequestTimeout = TimeSpan.FromMilliseconds(300);
             o.MaxRetryAttempts = 10;
         });
 
-        await Assert.ThrowsAsync<TimeoutRejectedException>(() => client.GetAsync("http://upstream/resource"));
-        Assert.InRange(server.Calls, 2, 3);
+        var error = await Assert.ThrowsAsync<TimeoutRejectedException>(() => client.GetAsync("http://upstream/resource"));
+
+        // The total timeout ended the call (an attempt timeout would say 100 ms), before the retries ran out.
+        Assert.Equal(TimeSpan.FromMilliseconds(300), error.Timeout);
+        Assert.InRange(server.Calls, 1, 10);
     }
 
     [Fact]
