@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -22,9 +21,9 @@ public sealed class HealthEndpointTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        var report = await ReadAsync(response);
-        Assert.Equal("Healthy", report.GetProperty("status").GetString());
-        Assert.Equal(["postgres", "redis", "self"], Checks(report).Select(c => c.Name));
+        var report = await HealthReport.ReadAsync(response);
+        Assert.Equal("Healthy", report.Status);
+        Assert.Equal(["postgres", "redis", "self"], report.Checks.Keys);
     }
 
     [Fact]
@@ -35,11 +34,9 @@ public sealed class HealthEndpointTests
         using var response = await app.GetTestClient().GetAsync("/health");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var report = await ReadAsync(response);
-        Assert.Equal("Degraded", report.GetProperty("status").GetString());
-        var redis = Checks(report).Single(c => c.Name == "redis");
-        Assert.Equal("Degraded", redis.Status);
-        Assert.Equal("redis is Degraded", redis.Description);
+        var report = await HealthReport.ReadAsync(response);
+        Assert.Equal("Degraded", report.Status);
+        Assert.Equal(new HealthCheckEntry("Degraded", "redis is Degraded"), report.Check("redis"));
     }
 
     [Fact]
@@ -50,13 +47,13 @@ public sealed class HealthEndpointTests
 
         using var health = await client.GetAsync("/health");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
-        var report = await ReadAsync(health);
-        Assert.Equal("Unhealthy", report.GetProperty("status").GetString());
-        Assert.Equal("Unhealthy", Checks(report).Single(c => c.Name == "postgres").Status);
+        var report = await HealthReport.ReadAsync(health);
+        Assert.Equal("Unhealthy", report.Status);
+        Assert.Equal("Unhealthy", report.Check("postgres").Status);
 
         using var alive = await client.GetAsync("/alive");
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
-        Assert.Equal(["self"], Checks(await ReadAsync(alive)).Select(c => c.Name));
+        Assert.Equal(["self"], (await HealthReport.ReadAsync(alive)).Checks.Keys);
     }
 
     [Fact]
@@ -86,13 +83,4 @@ public sealed class HealthEndpointTests
         await app.StartAsync();
         return app;
     }
-
-    private static async Task<JsonElement> ReadAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-
-    private static IEnumerable<(string Name, string? Status, string? Description)> Checks(JsonElement report) =>
-        report.GetProperty("checks").EnumerateArray().Select(c => (
-            c.GetProperty("name").GetString()!,
-            c.GetProperty("status").GetString(),
-            c.TryGetProperty("description", out var d) ? d.GetString() : null));
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.Json;
 using AgentMail.LocalServers;
 using AgentMail.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
@@ -108,25 +107,5 @@ public sealed class HealthOutageTests
             builder.UseSetting("ConnectionStrings:redis", redis);
             builder.UseSetting("Api:Keys:0", "test-key");
         }
-    }
-
-    private sealed record HealthCheckEntry(string Status, string Description);
-
-    private sealed record HealthReport(string Status, IReadOnlyDictionary<string, HealthCheckEntry> Checks, string Body)
-    {
-        public HealthCheckEntry Check(string name) =>
-            Checks.TryGetValue(name, out var entry) ? entry : throw new Xunit.Sdk.XunitException($"No check named {name} in {Body}");
-
-        public static async Task<HealthReport> ReadAsync(HttpResponseMessage response)
-        {
-            var body = await response.Content.ReadAsStringAsync();
-            var root = JsonDocument.Parse(body).RootElement;
-            var checks = root.GetProperty("checks").EnumerateArray().ToDictionary(
-                c => c.GetProperty("name").GetString()!,
-                c => new HealthCheckEntry(c.GetProperty("status").GetString()!, c.TryGetProperty("description", out var d) ? d.GetString() ?? "" : ""));
-            return new HealthReport(root.GetProperty("status").GetString()!, checks, body);
-        }
-
-        public override string ToString() => Body;
     }
 }
