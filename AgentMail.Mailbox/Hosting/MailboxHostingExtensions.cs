@@ -39,10 +39,15 @@ public static class MailboxHostingExtensions
 
         services.AddSingleton(sp =>
         {
-            var dataSource = new NpgsqlDataSourceBuilder(postgres)
-                .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
-                .Build();
-            return dataSource;
+            var dataSource = new NpgsqlDataSourceBuilder(postgres).UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
+            // The store's statements are few and fixed: prepare the frequent ones on each pooled
+            // connection instead of parsing and planning them on every execution.
+            if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            {
+                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 128;
+                dataSource.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+            }
+            return dataSource.Build();
         });
         services.AddSingleton<IRedisClient>(sp =>
             StackExchangeRedisClient.Connect(redis, sp.GetRequiredService<ILogger<StackExchangeRedisClient>>()));

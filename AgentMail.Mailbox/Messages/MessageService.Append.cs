@@ -56,7 +56,7 @@ public sealed partial class MessageService
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand("""
             SELECT EXISTS (SELECT 1 FROM folders WHERE grant_id = $1 AND id = $2),
-                   $3 AND EXISTS (SELECT 1 FROM messages WHERE folder_id = $2 AND message_id = $4),
+                   $3 AND EXISTS (SELECT 1 FROM messages WHERE grant_id = $1 AND message_id = $4 AND folder_id = $2),
                    (SELECT quota_bytes FROM grants WHERE id = $1),
                    COALESCE((SELECT sum(size_bytes) FROM folders WHERE grant_id = $1), 0)::bigint
             """, connection);
@@ -135,11 +135,12 @@ public sealed partial class MessageService
             lockFolder.Parameters.AddWithValue(folderId);
             var findDuplicate = new NpgsqlBatchCommand($"""
                 SELECT {MessageRecord.Columns("m")} FROM messages m
-                WHERE m.folder_id = $1 AND m.message_id = $2 AND $3 ORDER BY m.uid LIMIT 1
+                WHERE m.grant_id = $4 AND m.message_id = $2 AND m.folder_id = $1 AND $3 ORDER BY m.uid LIMIT 1
                 """);
             findDuplicate.Parameters.AddWithValue(folderId);
             findDuplicate.Parameters.Add(MessageRows.Text(content.MessageId));
             findDuplicate.Parameters.AddWithValue(append.DeduplicateByMessageId && content.MessageId is not null);
+            findDuplicate.Parameters.AddWithValue(grantId);
             var usage = new NpgsqlBatchCommand("""
                 SELECT g.quota_bytes, COALESCE((SELECT sum(size_bytes) FROM folders WHERE grant_id = g.id), 0)::bigint
                 FROM grants g WHERE g.id = $1
