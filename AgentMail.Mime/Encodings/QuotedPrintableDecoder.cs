@@ -179,7 +179,7 @@ internal struct QuotedPrintableDecoder
         _wsTabs = 0;
     }
 
-    private static bool IsHex(byte b) => b - '0' <= 9u || (b | 0x20) - 'a' <= 5u;
+    private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
 
     private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
 }

@@ -131,7 +131,7 @@ public static class DateParser
         return n;
     }
 
-    private static bool IsDigit(byte b) => b - '0' <= 9u;
+    private static bool IsDigit(byte b) => AsciiChars.IsDigit(b);
 
-    private static bool IsLetter(byte b) => (b | 0x20) - 'a' <= 'z' - 'a';
+    private static bool IsLetter(byte b) => AsciiChars.IsLetter(b);
 }

@@ -26,6 +26,24 @@ public static class EncodedWords
         return Decode(Encoding.UTF8.GetBytes(value));
     }
 
+    /// <summary>Unfolds and trims a raw (folded) header value, then decodes its encoded-words.</summary>
+    public static string DecodeHeaderValue(ReadOnlySpan<byte> rawValue)
+    {
+        rawValue = HeaderText.Trim(rawValue);
+        if (rawValue.IndexOfAny((byte)'\r', (byte)'\n') < 0) return Decode(rawValue);
+        var unfolded = new ByteBuilder([]);
+        try
+        {
+            foreach (var b in rawValue)
+                if (b is not ((byte)'\r' or (byte)'\n')) unfolded.Append(b);
+            return Decode(HeaderText.Trim(unfolded.Written));
+        }
+        finally
+        {
+            unfolded.Dispose();
+        }
+    }
+
     /// <summary>Decodes the encoded-words in raw header bytes (unfold first for header values).</summary>
     public static string Decode(ReadOnlySpan<byte> raw)
     {
@@ -146,7 +164,7 @@ public static class EncodedWords
     private static bool IsLinearWhitespace(ReadOnlySpan<byte> span) =>
         span.IndexOfAnyExcept(" \t\r\n"u8) < 0;
 
-    private static bool IsHex(byte b) => b - '0' <= 9u || (b | 0x20) - 'a' <= 5u;
+    private static bool IsHex(byte b) => AsciiChars.IsHex(b);
 
     private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
 }

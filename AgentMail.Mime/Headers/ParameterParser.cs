@@ -223,7 +223,7 @@ internal static class ParameterParser
         SkipToSemicolon(ref reader);
     }
 
-    private static bool IsHex(byte b) => b - '0' <= 9u || (b | 0x20) - 'a' <= 5u;
+    private static bool IsHex(byte b) => AsciiChars.IsHex(b);
 
     private static int HexValue(byte b) => b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10;
 }

@@ -43,11 +43,11 @@ public sealed record BodySection
         section = Full;
         var path = new List<int>();
         var i = 0;
-        while (i < text.Length && text[i] - '0' <= 9u)
+        while (i < text.Length && char.IsAsciiDigit((char)text[i]))
         {
             if (text[i] == '0') return false; // nz-number
             ulong n = 0;
-            while (i < text.Length && text[i] - '0' <= 9u)
+            while (i < text.Length && char.IsAsciiDigit((char)text[i]))
             {
                 n = n * 10 + (ulong)(text[i++] - '0');
                 if (n > uint.MaxValue) return false;

@@ -83,7 +83,7 @@ public readonly record struct SectionLocation(SectionLocationKind Kind, long Off
         return false;
     }
 
-    private static bool IsLetter(byte b) => (b | 0x20) - 'a' <= 'z' - 'a';
+    private static bool IsLetter(byte b) => char.IsAsciiLetter((char)b);
 
     /// <summary>The blank line ending a header block, if it has one.</summary>
     private static ReadOnlySpan<byte> BlankLine(ReadOnlySpan<byte> header)
