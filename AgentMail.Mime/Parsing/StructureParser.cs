@@ -132,7 +132,7 @@ internal sealed class StructureParser : IDisposable
         {
             // A boundary ends a header that has no blank line; the body is empty.
             FinishHeader(top, data);
-            StartBoundary(index, close, _position);
+            StartBoundary(index, close, EndHere());
             return true;
         }
         if (complete && HeaderSyntax.IsBlankLine(line))
@@ -342,7 +342,13 @@ internal sealed class StructureParser : IDisposable
                 if (!TryGetLine(rest, 0, final, out var first, out _)) return false;
                 if (TryMatchBoundary(first, out var index, out var close))
                 {
-                    StartBoundary(index, close, _position);
+                    // Right after a close delimiter (empty epilogue) the line break that ended it
+                    // is the CRLF this delimiter begins with (RFC 2046 §5.1.1), so the inner
+                    // multipart ends before it. After a header the line break stays the header's.
+                    var end = top.Kind == MimePartKind.Multipart && top.InEpilogue && _position > top.BodyStart && _last == '\n'
+                        ? new BoundaryEnd(_prev == '\r' ? _position - 2 : _position - 1, _lfCount - 1, (byte)'-', DropHeldCr: false)
+                        : EndHere();
+                    StartBoundary(index, close, end);
                     return true;
                 }
             }
@@ -369,8 +375,10 @@ internal sealed class StructureParser : IDisposable
         {
             ConsumeContent(top, rest[..lf]);
             // The CRLF (or bare LF) before the delimiter belongs to the delimiter.
-            var contentEnd = _last == '\r' && _position > top.BodyStart ? _position - 1 : _position;
-            StartBoundary(match, isClose, contentEnd);
+            var end = _last == '\r' && _position > top.BodyStart
+                ? new BoundaryEnd(_position - 1, _lfCount, _prev, DropHeldCr: true)
+                : EndHere();
+            StartBoundary(match, isClose, end);
             Consume(rest.Slice(lf, 1));
             return true;
         }
@@ -417,9 +425,14 @@ internal sealed class StructureParser : IDisposable
     /// A delimiter of the multipart at stack <paramref name="index"/> was found: every entity
     /// inside it ends at <paramref name="contentEnd"/> (closing unterminated inner multiparts).
     /// </summary>
-    private void StartBoundary(int index, bool close, long contentEnd)
+    /// <summary>Where the entities a delimiter closes end: offset, LF count there, last byte before.</summary>
+    private readonly record struct BoundaryEnd(long Offset, long LfCount, byte LastByte, bool DropHeldCr);
+
+    private BoundaryEnd EndHere() => new(_position, _lfCount, _last, DropHeldCr: false);
+
+    private void StartBoundary(int index, bool close, BoundaryEnd end)
     {
-        while (_stack.Count - 1 > index) CloseTop(contentEnd);
+        while (_stack.Count - 1 > index) CloseTop(end);
         if (close)
         {
             _stack[index].InEpilogue = true;
@@ -480,27 +493,26 @@ internal sealed class StructureParser : IDisposable
     {
         if (_state == State.BoundaryLineRest) AfterBoundaryLine();
         while (_state is State.HeaderLine or State.HeaderLineRest) FinishHeader(Top, data);
-        while (_stack.Count > 0) CloseTop(_position);
+        while (_stack.Count > 0) CloseTop(EndHere());
         _state = State.Done;
         ReturnBuffers();
     }
 
-    private void CloseTop(long end)
+    private void CloseTop(BoundaryEnd at)
     {
+        var end = at.Offset;
         var frame = _stack[^1];
         _stack.RemoveAt(_stack.Count - 1);
         if (frame.BodyStart < 0)
         {
             frame.BodyStart = end;
-            frame.LfAtBodyStart = _lfCount;
+            frame.LfAtBodyStart = at.LfCount;
         }
         if (frame.Kind == MimePartKind.Multipart) RebuildActiveBoundaries();
 
-        // Nothing but the CR of a delimiter's CRLF lies between end and the position.
         var size = end - frame.BodyStart;
-        var lastContentByte = end == _position ? _last : _prev;
-        var lines = _lfCount - frame.LfAtBodyStart + (size > 0 && lastContentByte != '\n' ? 1 : 0);
-        var decoded = frame.Kind == MimePartKind.Leaf ? frame.Counter.Finish(dropHeldCr: end < _position) : size;
+        var lines = at.LfCount - frame.LfAtBodyStart + (size > 0 && at.LastByte != '\n' ? 1 : 0);
+        var decoded = frame.Kind == MimePartKind.Leaf ? frame.Counter.Finish(at.DropHeldCr) : size;
         var header = frame.Header;
 
         var part = new MimePart
