@@ -79,9 +79,11 @@ public static class ImapFormatter
         var message = part.Message;
         var asMessage = message is not null && type.IsMessage &&
             (dialect == ImapDialect.Imap4rev2 || type.MediaSubtype.Equals("rfc822", StringComparison.OrdinalIgnoreCase));
-        if (!asMessage && (type.IsMessage || type.IsMultipart))
+        var isRfc822 = type.Is("message", "rfc822");
+        if (!asMessage && (isRfc822 || type.IsMultipart || (type.IsMessage && dialect == ImapDialect.Imap4rev2)))
         {
-            // Never claim a structure we do not show (body-type-basic forbids MESSAGE/RFC822).
+            // Never claim a structure we do not show: body-type-basic forbids MESSAGE/RFC822
+            // (and MESSAGE/GLOBAL in RFC 9051; RFC 3501 knows no message/global, so it is basic there).
             type = ContentType.OpaqueOf(type);
         }
 
