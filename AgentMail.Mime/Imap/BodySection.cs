@@ -4,7 +4,8 @@ namespace AgentMail.Mime.Imap;
 
 /// <summary>
 /// A FETCH section specification, the text between the brackets of BODY[...] or BINARY[...]
-/// (RFC 9051 §9: section-spec / section-part). The partial suffix &lt;offset.count&gt; is not part of
+/// (RFC 9051 §9: section-spec / section-part; part numbers above 2^31-1, which no message can
+/// have, are refused). The partial suffix &lt;offset.count&gt; is not part of
 /// it: the caller applies it to the resolved content (after HEADER.FIELDS subsetting).
 /// </summary>
 public sealed record BodySection
