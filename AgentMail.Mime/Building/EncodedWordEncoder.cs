@@ -15,7 +15,8 @@ internal static class EncodedWordEncoder
         var bytes = Encoding.UTF8.GetBytes(text);
         var qCost = 0;
         foreach (var b in bytes) qCost += QCost(b, phrase);
-        var useB = qCost > (bytes.Length + 2) / 3 * 4;
+        // Q stays readable for mostly-ASCII text; B only when it is clearly shorter.
+        var useB = qCost * 4 > (bytes.Length + 2) / 3 * 4 * 5;
         var words = new List<string>();
         var payload = new StringBuilder();
         var pending = new List<byte>();

@@ -108,11 +108,18 @@ internal sealed class HeaderFormatter(IBufferWriter<byte> output, string newline
     private void AddText(string text, bool phrase)
     {
         var words = text.Split(' ');
+        // Extra spaces are empty words. Next to an encoded-word they must be encoded too, since
+        // white space between adjacent encoded-words is dropped by decoders (RFC 2047 §6.2).
+        bool StartsRun(int k)
+        {
+            while (k < words.Length && words[k].Length == 0) k++;
+            return k < words.Length && NeedsEncoding(words[k]);
+        }
         var i = 0;
         var first = true;
         while (i < words.Length)
         {
-            if (!NeedsEncoding(words[i]))
+            if (!StartsRun(i))
             {
                 Add(words[i], !first);
                 first = false;
@@ -120,7 +127,7 @@ internal sealed class HeaderFormatter(IBufferWriter<byte> output, string newline
                 continue;
             }
             var j = i;
-            while (j < words.Length && (NeedsEncoding(words[j]) || (words[j].Length == 0 && j + 1 < words.Length && NeedsEncoding(words[j + 1])))) j++;
+            while (j < words.Length && StartsRun(j)) j++;
             var encoded = EncodedWordEncoder.Encode(string.Join(' ', words[i..j]), phrase);
             for (var k = 0; k < encoded.Count; k++) Add(encoded[k], k > 0 || !first);
             first = false;
