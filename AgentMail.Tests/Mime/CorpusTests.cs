@@ -49,7 +49,7 @@ public class CorpusTests
         var structure = MimeParser.Parse(Load(key));
         Assert.Null(ImapGrammar.ValidateBody(ImapFormatter.GetBodyStructure(structure)));
         Assert.Null(ImapGrammar.ValidateBody(ImapFormatter.GetBody(structure), extensible: false));
-        Assert.Null(ImapGrammar.ValidateBody(ImapFormatter.GetBodyStructure(structure, ImapDialect.Imap4rev1)));
+        Assert.Null(ImapGrammar.ValidateBody(ImapFormatter.GetBodyStructure(structure, ImapDialect.Imap4rev1), rev1: true));
         Assert.Null(ImapGrammar.ValidateEnvelope(ImapFormatter.GetEnvelope(structure.Envelope)));
     }
 

@@ -10,20 +10,25 @@ internal sealed class ImapGrammar
 {
     private readonly byte[] _input;
     private readonly bool _extensible;
+    private readonly bool _rev1;
     private int _pos;
 
-    private ImapGrammar(byte[] input, bool extensible)
+    private ImapGrammar(byte[] input, bool extensible, bool rev1 = false)
     {
         _input = input;
         _extensible = extensible;
+        _rev1 = rev1;
     }
 
     public string? Error { get; private set; }
 
-    /// <summary>Validates a whole BODYSTRUCTURE (extensible) or BODY value; null when valid.</summary>
-    public static string? ValidateBody(byte[] input, bool extensible = true)
+    /// <summary>
+    /// Validates a whole BODYSTRUCTURE (extensible) or BODY value; null when valid. With
+    /// <paramref name="rev1"/> the RFC 3501 grammar applies, where only MESSAGE/RFC822 is a message.
+    /// </summary>
+    public static string? ValidateBody(byte[] input, bool extensible = true, bool rev1 = false)
     {
-        var g = new ImapGrammar(input, extensible);
+        var g = new ImapGrammar(input, extensible, rev1);
         return g.Run(() => g.Body(0));
     }
 
@@ -97,7 +102,7 @@ internal sealed class ImapGrammar
             var (subtypeQuoted, subtype) = String();
             var isText = typeQuoted && type.Equals("TEXT", StringComparison.OrdinalIgnoreCase);
             var isMessage = typeQuoted && subtypeQuoted && type.Equals("MESSAGE", StringComparison.OrdinalIgnoreCase) &&
-                            (subtype.Equals("RFC822", StringComparison.OrdinalIgnoreCase) || subtype.Equals("GLOBAL", StringComparison.OrdinalIgnoreCase));
+                            (subtype.Equals("RFC822", StringComparison.OrdinalIgnoreCase) || (!_rev1 && subtype.Equals("GLOBAL", StringComparison.OrdinalIgnoreCase)));
             Sp();
             BodyFields();
             if (isMessage)
