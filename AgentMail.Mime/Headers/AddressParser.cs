@@ -250,7 +250,7 @@ public static class AddressParser
         // Encoded-words are taken whole even when they hold specials such as ':' (RFC 2047 §5
         // forbids that in phrases, but senders do it).
         if (!reader.Remaining.StartsWith("=?"u8)) return false;
-        if (!EncodedWords.TryParseWord(text, reader.Position, out _, out _, out _, out var end)) return false;
+        if (!EncodedWords.TryLocateWord(text, reader.Position, out _, out _, out _, out var end)) return false;
         reader.Position = end;
         return true;
     }

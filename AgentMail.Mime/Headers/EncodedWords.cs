@@ -110,6 +110,21 @@ public static class EncodedWords
     internal static bool TryParseWord(ReadOnlySpan<byte> raw, int start, out string charset, out bool isBase64, out ReadOnlySpan<byte> payload, out int end)
     {
         charset = string.Empty;
+        if (!TryLocateWord(raw, start, out var charsetRange, out isBase64, out var payloadRange, out end))
+        {
+            payload = default;
+            return false;
+        }
+        var charsetBytes = raw[charsetRange];
+        charset = Ascii.IsValid(charsetBytes) ? Encoding.ASCII.GetString(charsetBytes) : string.Empty;
+        payload = raw[payloadRange];
+        return true;
+    }
+
+    /// <summary>Parses "=?charset?B|Q?text?=" at <paramref name="start"/> without allocating.</summary>
+    internal static bool TryLocateWord(ReadOnlySpan<byte> raw, int start, out Range charset, out bool isBase64, out Range payload, out int end)
+    {
+        charset = default;
         isBase64 = false;
         payload = default;
         end = 0;
@@ -123,9 +138,9 @@ public static class EncodedWords
         var textStart = q1 + 3;
         var close = rest[textStart..].IndexOf("?="u8);
         if (close < 0) return false;
-        payload = rest.Slice(textStart, close);
-        if (payload.IndexOfAny(" \t\r\n"u8) >= 0) return false;
-        charset = Ascii.IsValid(charsetBytes) ? Encoding.ASCII.GetString(charsetBytes) : string.Empty;
+        if (rest.Slice(textStart, close).IndexOfAny(" \t\r\n"u8) >= 0) return false;
+        charset = new Range(start + 2, start + 2 + q1);
+        payload = new Range(start + 2 + textStart, start + 2 + textStart + close);
         isBase64 = mode == 'b';
         end = start + 2 + textStart + close + 2;
         return true;
