@@ -6,6 +6,8 @@ namespace AgentMail.Mime.Summary;
 /// Attachments are the leaves that are not inline body text (text/plain or text/html without a
 /// file name or attachment disposition), plus attached messages (message/rfc822 parts, listed
 /// whole rather than descended into). A top-level message/rfc822 is looked into.
+/// <see cref="AttachmentInfo.IsInline"/> marks resources the HTML references (Content-ID, or
+/// Content-Location inside multipart/related) unless they are marked as attachments.
 /// </summary>
 internal static class AttachmentCollector
 {
@@ -46,8 +48,9 @@ internal static class AttachmentCollector
             Size: part.Kind == MimePartKind.Leaf ? part.DecodedSize : part.Size,
             ContentId: part.ContentId is null ? null : BodySelector.Trim(part.ContentId),
             ContentDisposition: disposition?.Disposition.ToLowerInvariant(),
-                        // Inline: said so, or referenced from HTML (a Content-ID, or a Content-Location in multipart/related).
-            IsInline: disposition?.IsInline == true ||
-                      (disposition is null && (part.ContentId is not null || (inRelated && part.ContentLocation is not null))));
+                        // Inline: something the HTML can reference (a Content-ID, or a Content-Location in
+            // multipart/related) that is not marked as an attachment. Apple Mail marks ordinary
+            // files "inline" without a Content-ID: those are attachments.
+            IsInline: disposition?.IsAttachment != true && (part.ContentId is not null || (inRelated && part.ContentLocation is not null)));
     }
 }

@@ -9,30 +9,49 @@ public static class MessageBody
     public const int DefaultMaxBodyBytes = 16 * 1024 * 1024;
 
     /// <summary>
-    /// The body for the API: the chosen text/html part, else the chosen text/plain part turned
-    /// into HTML-safe text (escaped, line breaks as &lt;br&gt;, format=flowed unwrapped); "" when the
-    /// message has no displayable body.
+    /// The body for the API: the rich rendition of <see cref="BodySelector"/> as HTML. HTML parts
+    /// are used as they are; plain parts become HTML-safe text (escaped, line breaks as &lt;br&gt;,
+    /// format=flowed unwrapped); several parts (Apple Mail splits text around inline images)
+    /// are joined in order. "" when the message has no displayable body.
     /// </summary>
     public static string GetHtml(ReadOnlySpan<byte> message, MessageStructure structure, int maxBytes = DefaultMaxBodyBytes)
     {
         ArgumentNullException.ThrowIfNull(structure);
-        var (html, text) = BodySelector.Select(structure.Root);
-        if (html is not null) return DecodeText(message, html, maxBytes);
-        if (text is not null) return HtmlText.FromText(DecodeText(message, text, maxBytes));
-        return string.Empty;
+        var parts = BodySelector.Select(structure.Root).Rich;
+        var html = new StringBuilder();
+        var budget = maxBytes;
+        foreach (var part in parts)
+        {
+            if (budget <= 0) break;
+            var text = DecodeText(message, part, budget);
+            budget -= (int)Math.Min(budget, part.DecodedSize);
+            html.Append(BodySelector.IsHtml(part) ? text : HtmlText.FromText(text));
+        }
+        return html.ToString();
     }
 
     /// <summary>
-    /// Plain text for full-text search: the chosen text/plain part, else the text of the chosen
-    /// HTML; at most <paramref name="maxChars"/> characters.
+    /// Plain text for full-text search and snippets: the plain rendition, HTML parts turned into
+    /// text, parts joined by a line break; at most <paramref name="maxChars"/> characters.
     /// </summary>
-    public static string GetText(ReadOnlySpan<byte> message, MessageStructure structure, int maxChars = 64 * 1024)
+    public static string GetText(ReadOnlySpan<byte> message, MessageStructure structure, int maxChars = 64 * 1024) =>
+        GetText(message, structure, maxChars, minHtmlBytes: 0);
+
+    /// <summary><paramref name="minHtmlBytes"/>: HTML read at least, as styles can come before any text.</summary>
+    internal static string GetText(ReadOnlySpan<byte> message, MessageStructure structure, int maxChars, int minHtmlBytes)
     {
         ArgumentNullException.ThrowIfNull(structure);
-        var (html, text) = BodySelector.Select(structure.Root);
-        if (text is not null) return HtmlText.Truncate(DecodeText(message, text, SafeBytes(maxChars, 4)), maxChars);
-        if (html is not null) return HtmlText.ToText(DecodeText(message, html, SafeBytes(maxChars, 16)), maxChars);
-        return string.Empty;
+        var text = new StringBuilder();
+        foreach (var part in BodySelector.Select(structure.Root).Plain)
+        {
+            var remaining = maxChars - text.Length;
+            if (remaining <= 0) break;
+            if (text.Length > 0) text.Append('\n');
+            text.Append(BodySelector.IsHtml(part)
+                ? HtmlText.ToText(DecodeText(message, part, Math.Max(minHtmlBytes, SafeBytes(remaining, 16))), remaining)
+                : HtmlText.Truncate(DecodeText(message, part, SafeBytes(remaining, 4)), remaining));
+        }
+        return HtmlText.Truncate(text.ToString(), maxChars);
     }
 
     /// <summary>

@@ -87,13 +87,7 @@ public sealed record MessageSummary
         };
     }
 
-    /// <summary>First 100 characters: text/plain preferred, else text from the HTML.</summary>
-    public static string GetSnippet(ReadOnlySpan<byte> message, MessageStructure structure)
-    {
-        ArgumentNullException.ThrowIfNull(structure);
-        var (html, text) = BodySelector.Select(structure.Root);
-        if (text is not null) return HtmlText.CollapseWhitespace(MessageBody.DecodeText(message, text, 64 * 1024), SnippetLength);
-        if (html is not null) return HtmlText.CollapseWhitespace(HtmlText.ToText(MessageBody.DecodeText(message, html, 512 * 1024), SnippetLength * 8), SnippetLength);
-        return string.Empty;
-    }
+    /// <summary>First 100 characters of the body text (text/plain preferred, else text from the HTML).</summary>
+    public static string GetSnippet(ReadOnlySpan<byte> message, MessageStructure structure) =>
+        HtmlText.CollapseWhitespace(MessageBody.GetText(message, structure, SnippetLength * 8, minHtmlBytes: 512 * 1024), SnippetLength);
 }

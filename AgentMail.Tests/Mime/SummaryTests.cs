@@ -21,8 +21,9 @@ public class SummaryTests
     [InlineData("body.5.txt", "<html>This is an <b>html</b> body.</html>")]
     [InlineData("body.6.txt", "<html>This is an <b>html</b> body.</html>")]
     [InlineData("body.7.txt", "<html>This is an <b>html</b> body.</html>")]
-    [InlineData("body.8.txt", "This is the text body.")]       // in multipart/mixed the first text is the body
-    [InlineData("body.9.txt", "<html>This is an <b>html</b> body.</html>")]
+    // multipart/mixed shows every inline text part in order, as mail clients do.
+    [InlineData("body.8.txt", "This is the text body.<html>This is some <b>html</b> text but is not the body.</html>")]
+    [InlineData("body.9.txt", "<html>This is an <b>html</b> body.</html>This is some plain text but is not the body.")]
     [InlineData("epilogue.txt", "&gt; NeXTSTEP, NeXTSTEP, NeXTSTEP...<br><br>Don&#39;t you mean: &quot;NeXTstep, NeXTSTEP, NEXTSTEP...&quot;?<br>")]
     [InlineData("delivery-status.txt", "")]
     public void ApiBodyPrefersHtmlElseEscapedText(string file, string expected)
@@ -35,7 +36,7 @@ public class SummaryTests
     [InlineData("body.1.txt", "This is the text body.")]
     [InlineData("body.2.txt", "This is an html body.")]
     [InlineData("body.6.txt", "This is the text body.")]
-    [InlineData("body.9.txt", "This is an html body.")]
+    [InlineData("body.9.txt", "This is an html body. This is some plain text but is not the body.")]
     [InlineData("japanese.txt", "Let's see if both subject and body works fine... \u65e5\u672c\u8a9e\u304c \u6b63\u5e38\u306b \u9001\u308c\u3066\u3044\u308b\u304b \u30c6\u30b9\u30c8.")]
     [InlineData("bounce.txt", "This is the mail system at host https://urldefense.proofpoint.com/v2/url?u=http-3A__hmail.jitbit.com")]
     [InlineData("multipart-related-mhtml.txt", "def")]
@@ -65,13 +66,14 @@ public class SummaryTests
         Assert.True(summary.HasAttachments);
         Assert.Equal(
         [
-            new AttachmentInfo("1.1.2", "empty.gif", "image/gif", 0, null, "inline", true),
-            new AttachmentInfo("1.1.3", "empty.jpg", "image/jpeg", 0, null, "inline", true),
+            // "inline" but without a Content-ID the HTML cannot show them: they are files.
+            new AttachmentInfo("1.1.2", "empty.gif", "image/gif", 0, null, "inline", false),
+            new AttachmentInfo("1.1.3", "empty.jpg", "image/jpeg", 0, null, "inline", false),
             new AttachmentInfo("2", "document.txt", "text/plain", 29, null, "attachment", false),
         ], summary.Attachments);
 
         (bytes, structure) = Load("body.4.txt");
-        Assert.False(MessageSummary.Create(bytes, structure).HasAttachments); // only inline images
+        Assert.True(MessageSummary.Create(bytes, structure).HasAttachments); // "inline" images nothing refers to
 
         (bytes, structure) = Load("simple-multipart.eml");
         Assert.Equal([new AttachmentInfo("2", "attachment.txt", "application/octet-stream", 38, null, "attachment", false)], MessageSummary.Create(bytes, structure).Attachments);
@@ -129,6 +131,22 @@ public class SummaryTests
             new HeaderField("MIME-Version", "1.0"),
             new HeaderField("Content-Type", "text/plain"),
         ], MessageSummary.Create(bytes, structure).Headers);
+    }
+
+    [Fact]
+    public void AppleMailSplitHtmlIsJoinedAndItsInlineFilesAreAttachments()
+    {
+        var message = Encoding.ASCII.GetBytes(
+            "Content-Type: multipart/alternative; boundary=a\r\n\r\n--a\r\nContent-Type: text/plain\r\n\r\nBefore\r\n[x.pdf]\r\nAfter\r\n" +
+            "--a\r\nContent-Type: multipart/mixed; boundary=m\r\n\r\n--m\r\nContent-Type: text/html\r\n\r\n<p>Before</p>\r\n" +
+            "--m\r\nContent-Type: application/pdf; name=x.pdf\r\nContent-Disposition: inline; filename=x.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERg==\r\n" +
+            "--m\r\nContent-Type: text/html\r\n\r\n<p>After</p>\r\n--m--\r\n--a--\r\n");
+        var structure = MimeParser.Parse(message);
+        Assert.Equal("<p>Before</p><p>After</p>", MessageBody.GetHtml(message, structure));
+        Assert.Equal("Before\r\n[x.pdf]\r\nAfter", MessageBody.GetText(message, structure));
+        var summary = MessageSummary.Create(message, structure);
+        Assert.True(summary.HasAttachments);
+        Assert.Equal([new AttachmentInfo("2.2", "x.pdf", "application/pdf", 4, null, "inline", false)], summary.Attachments);
     }
 
     [Fact]
