@@ -18,7 +18,6 @@ internal sealed class FuzzRunner(IFuzzTarget target, FuzzSettings settings)
     public int Run()
     {
         target.Initialize(new FuzzContext(settings.Corpus, settings.Seed));
-        Directory.CreateDirectory(settings.Output);
         Console.WriteLine($"{target.Name}: {settings.Iterations:N0} iterations, seed {settings.Seed}, failures to {Path.GetFullPath(settings.Output)}");
 
         var watchdog = new Thread(Watch) { IsBackground = true, Name = "fuzz watchdog" };
@@ -94,6 +93,7 @@ internal sealed class FuzzRunner(IFuzzTarget target, FuzzSettings settings)
 
     private string Save(byte[] input, long iteration, string error, string kind)
     {
+        Directory.CreateDirectory(settings.Output);
         var stem = Path.Combine(settings.Output, $"{target.Name}-{kind}-seed{settings.Seed}-iter{iteration}");
         File.WriteAllBytes(stem + ".bin", input);
         File.WriteAllText(stem + ".txt",

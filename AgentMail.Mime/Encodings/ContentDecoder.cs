@@ -1,18 +1,21 @@
-using System.Buffers;
-
 namespace AgentMail.Mime.Encodings;
 
 /// <summary>
 /// Streaming Content-Transfer-Encoding decoder: feed the encoded body in chunks of any size,
-/// then call <see cref="Finish"/>. Base64 and quoted-printable are decoded tolerantly (see the
-/// README); 7bit, 8bit, binary and unknown encodings pass through unchanged.
+/// then call <see cref="Finish(IBufferWriter{byte})"/>. Base64 and quoted-printable are decoded
+/// tolerantly (see the README); 7bit, 8bit, binary and unknown encodings pass through. With
+/// <c>canonicalLineEndings</c> the output's line breaks become CRLF, as IMAP BINARY requires for
+/// text/* sections (RFC 9051 §7.5.2).
 /// </summary>
-public sealed class ContentDecoder(TransferEncoding encoding)
+public sealed class ContentDecoder(TransferEncoding encoding, bool canonicalLineEndings = false)
 {
     private Base64Decoder _base64;
     private QuotedPrintableDecoder _quotedPrintable;
+    private LineEndingCanonicalizer _canonicalizer;
 
     public TransferEncoding Encoding { get; } = encoding;
+
+    public bool CanonicalLineEndings { get; } = canonicalLineEndings;
 
     /// <summary>Decodes a chunk into <paramref name="output"/>; returns the number of bytes written.</summary>
     public int Decode(ReadOnlySpan<byte> chunk, IBufferWriter<byte> output)
@@ -34,11 +37,16 @@ public sealed class ContentDecoder(TransferEncoding encoding)
     /// <summary>Decodes a chunk into a span of at least <see cref="MaxOutput"/> bytes.</summary>
     public int Decode(ReadOnlySpan<byte> chunk, Span<byte> output)
     {
-        switch (Encoding)
+        if (!CanonicalLineEndings) return DecodeRaw(chunk, output);
+        var scratch = ArrayPool<byte>.Shared.Rent(RawMaxOutput(chunk.Length));
+        try
         {
-            case TransferEncoding.Base64: return _base64.Decode(chunk, output);
-            case TransferEncoding.QuotedPrintable: return _quotedPrintable.Decode(chunk, output);
-            default: chunk.CopyTo(output); return chunk.Length;
+            var n = DecodeRaw(chunk, scratch);
+            return _canonicalizer.Transform(scratch.AsSpan(0, n), output);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 
@@ -46,24 +54,48 @@ public sealed class ContentDecoder(TransferEncoding encoding)
     public int Finish(IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var n = Finish(output.GetSpan(8));
+        var n = Finish(output.GetSpan(16));
         output.Advance(n);
         return n;
     }
 
-    /// <summary>Ends the data into a span of at least 8 bytes.</summary>
-    public int Finish(Span<byte> output) => Encoding switch
+    /// <summary>Ends the data into a span of at least 16 bytes.</summary>
+    public int Finish(Span<byte> output)
     {
-        TransferEncoding.Base64 => _base64.Flush(output),
-        TransferEncoding.QuotedPrintable => _quotedPrintable.Flush(output),
-        _ => 0,
-    };
+        Span<byte> held = stackalloc byte[8];
+        var n = Encoding switch
+        {
+            TransferEncoding.Base64 => _base64.Flush(held),
+            TransferEncoding.QuotedPrintable => _quotedPrintable.Flush(held),
+            _ => 0,
+        };
+        if (!CanonicalLineEndings)
+        {
+            held[..n].CopyTo(output);
+            return n;
+        }
+        var written = _canonicalizer.Transform(held[..n], output);
+        return written + _canonicalizer.Finish(output[written..]);
+    }
 
     /// <summary>The output space one <see cref="Decode(ReadOnlySpan{byte}, Span{byte})"/> call may need.</summary>
-    public int MaxOutput(int inputLength) => Encoding switch
+    public int MaxOutput(int inputLength) =>
+        CanonicalLineEndings ? LineEndingCanonicalizer.MaxOutput(RawMaxOutput(inputLength)) : RawMaxOutput(inputLength);
+
+    private int RawMaxOutput(int inputLength) => Encoding switch
     {
         TransferEncoding.Base64 => Base64Decoder.MaxDecodedLength(inputLength),
         TransferEncoding.QuotedPrintable => QuotedPrintableDecoder.MaxDecodedLength(inputLength),
         _ => inputLength,
     };
+
+    private int DecodeRaw(ReadOnlySpan<byte> chunk, Span<byte> output)
+    {
+        switch (Encoding)
+        {
+            case TransferEncoding.Base64: return _base64.Decode(chunk, output);
+            case TransferEncoding.QuotedPrintable: return _quotedPrintable.Decode(chunk, output);
+            default: chunk.CopyTo(output); return chunk.Length;
+        }
+    }
 }

@@ -3,12 +3,12 @@ using System.Buffers;
 namespace AgentMail.Mime.Encodings;
 
 /// <summary>Read-only stream decoding a Content-Transfer-Encoding on the fly (pooled buffers).</summary>
-internal sealed class DecodingStream(Stream inner, TransferEncoding encoding, bool leaveOpen) : Stream
+internal sealed class DecodingStream(Stream inner, TransferEncoding encoding, bool leaveOpen, bool canonicalLineEndings) : Stream
 {
     private const int ChunkSize = 16 * 1024;
-    private readonly ContentDecoder _decoder = new(encoding);
+    private readonly ContentDecoder _decoder = new(encoding, canonicalLineEndings);
     private byte[]? _input = ArrayPool<byte>.Shared.Rent(ChunkSize);
-    private byte[]? _output = ArrayPool<byte>.Shared.Rent(QuotedPrintableDecoder.MaxDecodedLength(ChunkSize) + 8);
+    private byte[]? _output = ArrayPool<byte>.Shared.Rent(LineEndingCanonicalizer.MaxOutput(QuotedPrintableDecoder.MaxDecodedLength(ChunkSize)) + 16);
     private int _outStart;
     private int _outEnd;
     private bool _finished;

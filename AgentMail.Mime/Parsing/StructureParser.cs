@@ -313,7 +313,7 @@ internal sealed class StructureParser : IDisposable
 
         frame.Kind = MimePartKind.Leaf;
         frame.ContentType = type;
-        frame.Counter.Reset(frame.Encoding);
+        frame.Counter.Reset(frame.Encoding, canonical: type.IsText);
         EnterBody();
     }
 
@@ -512,7 +512,7 @@ internal sealed class StructureParser : IDisposable
 
         var size = end - frame.BodyStart;
         var lines = at.LfCount - frame.LfAtBodyStart + (size > 0 && at.LastByte != '\n' ? 1 : 0);
-        var decoded = frame.Kind == MimePartKind.Leaf ? frame.Counter.Finish(at.DropHeldCr) : size;
+        var (decoded, binary) = frame.Kind == MimePartKind.Leaf ? frame.Counter.Finish(at.DropHeldCr) : (size, size);
         var header = frame.Header;
 
         var part = new MimePart
@@ -523,6 +523,7 @@ internal sealed class StructureParser : IDisposable
             EndOffset = end,
             Lines = lines,
             DecodedSize = decoded,
+            BinarySize = binary,
             ContentType = frame.ContentType,
             ContentDisposition = header?.ContentDisposition,
             ContentId = header?.ContentId,

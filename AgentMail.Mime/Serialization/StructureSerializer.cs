@@ -48,6 +48,7 @@ internal static class StructureSerializer
         w.VarInt(part.EndOffset - part.BodyOffset);
         w.VarInt(part.Lines);
         w.VarInt(part.DecodedSize);
+        w.VarInt(part.BinarySize);
         w.String(part.ContentType.MediaType);
         w.String(part.ContentType.MediaSubtype);
         WriteParameters(w, part.ContentType.Parameters);
@@ -91,6 +92,7 @@ internal static class StructureSerializer
         var endOffset = checked(bodyOffset + r.Long());
         var lines = r.Long();
         var decoded = r.Long();
+        var binary = r.Long();
         var type = new ContentType(r.RequiredString(), r.RequiredString(), ReadParameters(ref r));
         ContentDisposition? disposition = null;
         if (r.Byte() == 1) disposition = new ContentDisposition(r.RequiredString(), ReadParameters(ref r));
@@ -126,6 +128,7 @@ internal static class StructureSerializer
             EndOffset = endOffset,
             Lines = lines,
             DecodedSize = decoded,
+            BinarySize = binary,
             ContentType = type,
             ContentDisposition = disposition,
             ContentId = contentId,

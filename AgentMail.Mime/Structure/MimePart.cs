@@ -32,8 +32,14 @@ public sealed class MimePart
     /// </summary>
     public long Lines { get; internal init; }
 
-    /// <summary>Body size after Content-Transfer-Encoding decoding (IMAP BINARY.SIZE).</summary>
+    /// <summary>Body size after Content-Transfer-Encoding decoding (attachment sizes, downloads).</summary>
     public long DecodedSize { get; internal init; }
+
+    /// <summary>
+    /// IMAP BINARY.SIZE: <see cref="DecodedSize"/>, except that text/* counts its line breaks as
+    /// CRLF, as BINARY must send them (RFC 9051 §7.5.2; see TransferDecoding.DecodeBinarySection).
+    /// </summary>
+    public long BinarySize { get; internal init; }
 
     /// <summary>The effective type: the declared one, or the RFC 2045 §5.2 / RFC 2046 §5.1.5 default.</summary>
     public ContentType ContentType { get; internal init; } = ContentType.TextPlainDefault;

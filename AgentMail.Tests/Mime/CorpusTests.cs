@@ -79,13 +79,17 @@ public class CorpusTests
 
     [Theory]
     [MemberData(nameof(Messages))]
-    public void DecodedSizesMatchDecoding(string key)
+    public void DecodedAndBinarySizesMatchDecoding(string key)
     {
         var bytes = Load(key);
         foreach (var part in MimeParser.Parse(bytes).EnumerateParts().Where(p => p.Kind == MimePartKind.Leaf))
         {
-            var decoded = AgentMail.Mime.Encodings.TransferDecoding.Decode(bytes.AsSpan((int)part.BodyOffset, (int)part.Size), part.TransferEncoding);
-            Assert.Equal(part.DecodedSize, decoded.Length);
+            var body = bytes.AsSpan((int)part.BodyOffset, (int)part.Size);
+            Assert.Equal(part.DecodedSize, AgentMail.Mime.Encodings.TransferDecoding.Decode(body, part.TransferEncoding).Length);
+            var binary = new System.Buffers.ArrayBufferWriter<byte>();
+            Assert.Equal(part.BinarySize, AgentMail.Mime.Encodings.TransferDecoding.DecodeBinarySection(body, part, binary));
+            Assert.Equal(part.BinarySize, binary.WrittenCount);
+            if (!part.ContentType.IsText) Assert.Equal(part.DecodedSize, part.BinarySize);
         }
     }
 

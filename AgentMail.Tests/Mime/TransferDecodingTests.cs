@@ -93,7 +93,39 @@ public class TransferDecodingTests
             }
             decoder.Finish(output);
             Assert.Equal(whole, output.WrittenSpan.ToArray());
+
+            // The same with CRLF canonicalization (BINARY of text/*), decoded in chunks.
+            var canonical = TransferDecoding.Decode(input, encoding, canonicalLineEndings: true);
+            Assert.Equal(canonical.Length, TransferDecoding.GetDecodedLength(input, encoding, canonicalLineEndings: true));
+            Assert.Equal(Encoding.Latin1.GetString(whole).Replace("\r\n", "\n").Replace('\r', '\n').Replace("\n", "\r\n"), Encoding.Latin1.GetString(canonical));
+            var chunked = new ContentDecoder(encoding, canonicalLineEndings: true);
+            var chunkedOutput = new ArrayBufferWriter<byte>();
+            for (var i = 0; i < input.Length; i += 3) chunked.Decode(input.AsSpan(i, Math.Min(3, input.Length - i)), chunkedOutput);
+            chunked.Finish(chunkedOutput);
+            Assert.Equal(canonical, chunkedOutput.WrittenSpan.ToArray());
         }
+    }
+
+    [Theory]
+    [InlineData("a\nb\r\nc\rd", TransferEncoding.SevenBit, 8, 10)]
+    [InlineData("YQpiDQpjDWQ=", TransferEncoding.Base64, 8, 10)]                  // base64 of "a\nb\r\nc\rd"
+    [InlineData("a=0Ab=0D=0Ac=0Dd", TransferEncoding.QuotedPrintable, 8, 10)]
+    [InlineData("end\r", TransferEncoding.SevenBit, 4, 5)]
+    public void BinaryOfTextSendsCrlfLineBreaks(string body, TransferEncoding encoding, long decoded, long binary)
+    {
+        var bytes = Encoding.ASCII.GetBytes(body);
+        Assert.Equal(decoded, TransferDecoding.GetDecodedLength(bytes, encoding));
+        Assert.Equal(binary, TransferDecoding.GetDecodedLength(bytes, encoding, canonicalLineEndings: true));
+        var header = encoding switch
+        {
+            TransferEncoding.Base64 => "Content-Transfer-Encoding: base64\r\n",
+            TransferEncoding.QuotedPrintable => "Content-Transfer-Encoding: quoted-printable\r\n",
+            _ => "",
+        };
+        var message = Encoding.ASCII.GetBytes("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n" + header + "\r\n" + body + "\r\n--b\r\nContent-Type: application/x-y\r\n" + header + "\r\n" + body + "\r\n--b--\r\n");
+        var structure = AgentMail.Mime.MimeParser.Parse(message);
+        Assert.Equal((decoded, binary), (structure.FindPart("1")!.DecodedSize, structure.FindPart("1")!.BinarySize));
+        Assert.Equal((decoded, decoded), (structure.FindPart("2")!.DecodedSize, structure.FindPart("2")!.BinarySize));
     }
 
     [Fact]

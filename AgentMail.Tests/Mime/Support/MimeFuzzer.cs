@@ -206,8 +206,11 @@ public sealed class MimeFuzzer
         {
             if (part.Kind == MimePartKind.Leaf && part.Size < 200_000)
             {
-                var decoded = AgentMail.Mime.Encodings.TransferDecoding.Decode(input.AsSpan((int)part.BodyOffset, (int)part.Size), part.TransferEncoding);
+                var body = input.AsSpan((int)part.BodyOffset, (int)part.Size);
+                var decoded = AgentMail.Mime.Encodings.TransferDecoding.Decode(body, part.TransferEncoding);
                 Require(decoded.Length == part.DecodedSize, "decoded size differs from decoding");
+                var binary = AgentMail.Mime.Encodings.TransferDecoding.DecodeBinarySection(body, part, new ArrayBufferWriter<byte>());
+                Require(binary == part.BinarySize, "BINARY.SIZE differs from BINARY");
             }
             if (part.PartNumber.Length == 0) continue;
             foreach (var suffix in new[] { "", ".MIME", ".HEADER", ".TEXT", ".HEADER.FIELDS (SUBJECT FROM)", ".HEADER.FIELDS.NOT (DATE)" })
