@@ -105,7 +105,7 @@ public sealed class MessageBuilder
         ArgumentNullException.ThrowIfNull(output);
         var root = Plan();
         WriteHeader(output);
-        WriteEntity(output, root, topLevel: true);
+        EntityWriter.Write(output, root);
     }
 
     /// <summary>Writes the message to a stream, reading attachment streams asynchronously.</summary>
@@ -121,23 +121,15 @@ public sealed class MessageBuilder
             buffer.ResetWrittenCount();
         }
         WriteHeader(buffer);
-        await WriteEntityAsync(buffer, root, topLevel: true, Flush, cancellationToken).ConfigureAwait(false);
+        await EntityWriter.WriteAsync(buffer, root, Flush, cancellationToken).ConfigureAwait(false);
         await Flush(cancellationToken).ConfigureAwait(false);
     }
 
     // ---- planning ------------------------------------------------------------------------
 
-    private abstract record Entity;
-
-    private sealed record Leaf(string ContentType, List<(string, string, bool)> TypeParameters, string? Disposition,
-        List<(string, string, bool)> DispositionParameters, string? ContentId, string TransferEncoding,
-        ReadOnlyMemory<byte> Content, Stream? Stream) : Entity;
-
-    private sealed record Multipart(string Subtype, string Boundary, List<(string, string, bool)> Parameters, List<Entity> Children) : Entity;
-
-    private Entity Plan()
+    private OutgoingEntity Plan()
     {
-        Entity body = HtmlBody is null
+        OutgoingEntity body = HtmlBody is null
             ? TextLeaf(TextBody ?? string.Empty, "plain")
             : TextBody is null
                 ? TextLeaf(HtmlBody, "html")
@@ -147,7 +139,7 @@ public sealed class MessageBuilder
         if (inline.Count > 0)
         {
             var related = NewMultipart("related", [body, .. inline.Select(AttachmentLeaf)]);
-            related.Parameters.Add(("type", body is Multipart ? "multipart/alternative" : "text/html", false));
+            related.Parameters.Add(("type", body is OutgoingMultipart ? "multipart/alternative" : "text/html", false));
             body = related;
         }
         var attached = Attachments.Where(a => !inline.Contains(a)).ToList();
@@ -155,31 +147,31 @@ public sealed class MessageBuilder
         return body;
     }
 
-    private static Multipart NewMultipart(string subtype, List<Entity> children)
+    private static OutgoingMultipart NewMultipart(string subtype, List<OutgoingEntity> children)
     {
         while (true)
         {
             var boundary = "=_" + RandomToken(24);
-            if (!children.Any(c => Contains(c, boundary))) return new Multipart(subtype, boundary, [("boundary", boundary, false)], children);
+            if (!children.Any(c => Contains(c, boundary))) return new OutgoingMultipart(subtype, boundary, [("boundary", boundary, false)], children);
         }
     }
 
     /// <summary>Only 7bit content can hold a boundary-like line; base64 and QP cannot hold "=_".</summary>
-    private static bool Contains(Entity entity, string boundary) => entity switch
+    private static bool Contains(OutgoingEntity entity, string boundary) => entity switch
     {
-        Leaf leaf => leaf.TransferEncoding == "7bit" && leaf.Content.Span.IndexOf(Encoding.ASCII.GetBytes(boundary)) >= 0,
-        Multipart multipart => multipart.Children.Any(c => Contains(c, boundary)),
+        OutgoingLeaf leaf => leaf.TransferEncoding == "7bit" && leaf.Content.Span.IndexOf(Encoding.ASCII.GetBytes(boundary)) >= 0,
+        OutgoingMultipart multipart => multipart.Children.Any(c => Contains(c, boundary)),
         _ => false,
     };
 
-    private static Leaf TextLeaf(string text, string subtype)
+    private static OutgoingLeaf TextLeaf(string text, string subtype)
     {
         var content = Encoding.UTF8.GetBytes(NormalizeNewlines(text));
         var encoding = ChooseTextEncoding(content);
-        return new Leaf("text/" + subtype, [("charset", "utf-8", false)], null, [], null, encoding, content, null);
+        return new OutgoingLeaf("text/" + subtype, [("charset", "utf-8", false)], null, [], null, encoding, content, null);
     }
 
-    private static Leaf AttachmentLeaf(OutgoingAttachment attachment)
+    private static OutgoingLeaf AttachmentLeaf(OutgoingAttachment attachment)
     {
         var type = ValidateContentType(attachment.ContentType);
         var name = attachment.FileName is null ? null : CleanFileName(attachment.FileName);
@@ -196,7 +188,7 @@ public sealed class MessageBuilder
             contentId = NormalizeMessageId(attachment.ContentId);
             if (contentId.Length == 0) throw new ArgumentException("Invalid Content-ID.");
         }
-        return new Leaf(type, typeParameters, attachment.IsInline ? "inline" : "attachment", dispositionParameters,
+        return new OutgoingLeaf(type, typeParameters, attachment.IsInline ? "inline" : "attachment", dispositionParameters,
             contentId, "base64", attachment.Bytes, attachment.Stream);
     }
 
@@ -218,7 +210,7 @@ public sealed class MessageBuilder
         return content.Length + nonAscii * 2 <= content.Length * 4 / 3 ? "quoted-printable" : "base64";
     }
 
-    // ---- writing ------------------------------------------------------------------------
+    // ---- header -------------------------------------------------------------------------
 
     private void WriteHeader(IBufferWriter<byte> output)
     {
@@ -239,87 +231,6 @@ public sealed class MessageBuilder
         if (References.Count > 0) h.WriteMessageIds("References", References);
         h.WriteRaw("MIME-Version", "1.0");
         foreach (var (name, value) in _headers) h.WriteText(name, value);
-    }
-
-    private static void WriteEntityHeader(IBufferWriter<byte> output, Entity entity)
-    {
-        var h = new HeaderFormatter(output);
-        switch (entity)
-        {
-            case Multipart multipart:
-                h.WriteWithParameters("Content-Type", "multipart/" + multipart.Subtype, multipart.Parameters);
-                break;
-            case Leaf leaf:
-                h.WriteWithParameters("Content-Type", leaf.ContentType, leaf.TypeParameters);
-                h.WriteRaw("Content-Transfer-Encoding", leaf.TransferEncoding);
-                if (leaf.Disposition is not null) h.WriteWithParameters("Content-Disposition", leaf.Disposition, leaf.DispositionParameters);
-                if (leaf.ContentId is not null) h.WriteRaw("Content-ID", "<" + leaf.ContentId + ">");
-                break;
-        }
-        output.Write("\r\n"u8);
-    }
-
-    private static void WriteEntity(IBufferWriter<byte> output, Entity entity, bool topLevel)
-    {
-        WriteEntityHeader(output, entity);
-        switch (entity)
-        {
-            case Leaf leaf:
-                if (leaf.Stream is not null) Base64LineEncoder.Encode(leaf.Stream, output);
-                else WriteContent(output, leaf);
-                break;
-            case Multipart multipart:
-                for (var i = 0; i < multipart.Children.Count; i++)
-                {
-                    WriteDelimiter(output, multipart.Boundary, close: false, first: i == 0);
-                    WriteEntity(output, multipart.Children[i], topLevel: false);
-                }
-                WriteDelimiter(output, multipart.Boundary, close: true, first: multipart.Children.Count == 0);
-                break;
-        }
-    }
-
-    private static async ValueTask WriteEntityAsync(ArrayBufferWriter<byte> output, Entity entity, bool topLevel, Func<CancellationToken, ValueTask> flush, CancellationToken cancellationToken)
-    {
-        WriteEntityHeader(output, entity);
-        switch (entity)
-        {
-            case Leaf leaf:
-                if (leaf.Stream is not null) await Base64LineEncoder.EncodeAsync(leaf.Stream, output, flush, cancellationToken).ConfigureAwait(false);
-                else WriteContent(output, leaf);
-                break;
-            case Multipart multipart:
-                for (var i = 0; i < multipart.Children.Count; i++)
-                {
-                    WriteDelimiter(output, multipart.Boundary, close: false, first: i == 0);
-                    await WriteEntityAsync(output, multipart.Children[i], topLevel: false, flush, cancellationToken).ConfigureAwait(false);
-                }
-                WriteDelimiter(output, multipart.Boundary, close: true, first: multipart.Children.Count == 0);
-                break;
-        }
-        await flush(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static void WriteContent(IBufferWriter<byte> output, Leaf leaf)
-    {
-        var content = leaf.Content.Span;
-        switch (leaf.TransferEncoding)
-        {
-            case "base64": Base64LineEncoder.Encode(content, output); break;
-            case "quoted-printable": QuotedPrintableEncoder.Encode(content, output); break;
-            default: output.Write(content); break;
-        }
-    }
-
-    /// <summary>
-    /// CRLF "--" boundary ["--"] CRLF: the leading CRLF belongs to the delimiter (RFC 2046
-    /// §5.1.1); the first follows the header's blank line directly (no preamble).
-    /// </summary>
-    private static void WriteDelimiter(IBufferWriter<byte> output, string boundary, bool close, bool first = false)
-    {
-        output.Write(first ? "--"u8 : "\r\n--"u8);
-        output.Write(Encoding.ASCII.GetBytes(boundary));
-        output.Write(close ? "--\r\n"u8 : "\r\n"u8);
     }
 
     // ---- values ---------------------------------------------------------------------------

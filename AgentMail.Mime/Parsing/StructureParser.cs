@@ -14,28 +14,8 @@ internal sealed class StructureParser : IDisposable
 {
     private enum State : byte { HeaderLine, HeaderLineRest, Body, BoundaryLineRest, Done }
 
-    private sealed class Frame
-    {
-        public long HeaderStart;
-        public long BodyStart = -1;
-        public long LfAtBodyStart;
-        public int Depth;
-        public bool IsMessageRoot;
-        public bool InDigest;
-        public MimePartKind Kind;
-        public EntityHeader? Header;
-        public ContentType ContentType = ContentType.TextPlainDefault;
-        public TransferEncoding Encoding;
-        public byte[]? Boundary;
-        public bool InEpilogue;
-        public List<MimePart>? Children;
-        public MimePart? NestedRoot;
-        public Envelope? NestedEnvelope;
-        public DecodedLengthCounter Counter;
-    }
-
     private readonly MimeParserOptions _options;
-    private readonly List<Frame> _stack = [];
+    private readonly List<ParseFrame> _stack = [];
     private readonly List<(int Index, byte[] Boundary)> _active = [];
     private State _state;
     private long _position;
@@ -61,14 +41,14 @@ internal sealed class StructureParser : IDisposable
         options.Validate();
         _options = options;
         Lookahead = options.MaxBoundaryLength + 8;
-        _stack.Add(new Frame { IsMessageRoot = true });
+        _stack.Add(new ParseFrame { IsMessageRoot = true });
         _partCount = 1;
     }
 
     /// <summary>Bytes of a line the parser must see at once to classify it.</summary>
     public int Lookahead { get; }
 
-    private Frame Top => _stack[^1];
+    private ParseFrame Top => _stack[^1];
 
     public int Feed(ReadOnlySpan<byte> data, bool final)
     {
@@ -198,7 +178,7 @@ internal sealed class StructureParser : IDisposable
         return true;
     }
 
-    private void FinishHeader(Frame frame, ReadOnlySpan<byte> data)
+    private void FinishHeader(ParseFrame frame, ReadOnlySpan<byte> data)
     {
         frame.BodyStart = _position;
         frame.LfAtBodyStart = _lfCount;
@@ -209,7 +189,7 @@ internal sealed class StructureParser : IDisposable
         Classify(frame);
     }
 
-    private ReadOnlySpan<byte> HeaderBlock(Frame frame, ReadOnlySpan<byte> data)
+    private ReadOnlySpan<byte> HeaderBlock(ParseFrame frame, ReadOnlySpan<byte> data)
     {
         if (_headerOwner == frame.HeaderStart)
         {
@@ -258,7 +238,7 @@ internal sealed class StructureParser : IDisposable
     }
 
     /// <summary>Decides what the entity is once its header is known, and what to read next.</summary>
-    private void Classify(Frame frame)
+    private void Classify(ParseFrame frame)
     {
         var header = frame.Header!;
         var type = header.ContentType ?? (frame.InDigest ? ContentType.MessageRfc822Default : ContentType.TextPlainDefault);
@@ -304,7 +284,7 @@ internal sealed class StructureParser : IDisposable
             {
                 frame.Kind = MimePartKind.Message;
                 frame.ContentType = type;
-                _stack.Add(new Frame { HeaderStart = _position, Depth = frame.Depth + 1, IsMessageRoot = true });
+                _stack.Add(new ParseFrame { HeaderStart = _position, Depth = frame.Depth + 1, IsMessageRoot = true });
                 _partCount++;
                 _state = State.HeaderLine;
                 return;
@@ -405,7 +385,7 @@ internal sealed class StructureParser : IDisposable
         if (_pendingChildOf >= 0)
         {
             var parent = _stack[_pendingChildOf];
-            _stack.Add(new Frame
+            _stack.Add(new ParseFrame
             {
                 HeaderStart = _position,
                 Depth = parent.Depth + 1,
@@ -575,7 +555,7 @@ internal sealed class StructureParser : IDisposable
         return window.Length == Lookahead || final;
     }
 
-    private void ConsumeContent(Frame frame, ReadOnlySpan<byte> bytes)
+    private void ConsumeContent(ParseFrame frame, ReadOnlySpan<byte> bytes)
     {
         if (frame.Kind == MimePartKind.Leaf) frame.Counter.Add(bytes);
         Consume(bytes);
