@@ -4,7 +4,7 @@ namespace AgentMail.Mailbox.Messages;
 
 /// <summary>
 /// A message's bytes and everything parsing them once produced: what the store persists so that
-/// no surface parses the message again. Built by <see cref="MessageContentReader"/>.
+/// no surface parses the message again. Built by <see cref="MessageContentReader.Read"/>.
 /// </summary>
 public sealed record MessageContent
 {
@@ -33,6 +33,9 @@ public sealed record MessageContent
     /// <summary>Subject, addresses and body text for the full-text index (bounded).</summary>
     public string SearchText { get; init; } = "";
     public IReadOnlyList<AttachmentObject> Attachments { get; init; } = [];
+
+    /// <summary>True when a part is an attachment proper (not inline), as the API's has_attachment filter means it.</summary>
+    public bool HasAttachments { get; init; }
 
     /// <summary>AgentMail.Mime's serialized structure (part offsets), for FETCH BODY[section].</summary>
     public required byte[] Structure { get; init; }

@@ -195,7 +195,7 @@ public sealed partial class MessageService
             ReplyTo = content.ReplyTo,
             Snippet = content.Snippet,
             Attachments = content.Attachments,
-            HasAttachments = content.Attachments.Count > 0,
+            HasAttachments = content.HasAttachments,
             Metadata = new Dictionary<string, string>(append.Metadata ?? new Dictionary<string, string>()),
             CreatedAt = now,
             UpdatedAt = now,

@@ -107,7 +107,7 @@ public sealed partial class MessageService
             p.AddWithValue(content.AddressKeys());
             p.AddWithValue(content.Snippet);
             p.AddWithValue(NpgsqlTypes.NpgsqlDbType.Jsonb, System.Text.Json.JsonSerializer.Serialize(content.Attachments.ToList(), MailboxJson.Default.ListAttachmentObject));
-            p.AddWithValue(content.Attachments.Count > 0);
+            p.AddWithValue(content.HasAttachments);
             p.AddWithValue(content.SearchText);
             await using var reader = await update.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);

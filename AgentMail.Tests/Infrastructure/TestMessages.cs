@@ -1,11 +1,9 @@
-using System.Security.Cryptography;
 using System.Text;
 using AgentMail.Mailbox.Messages;
-using AgentMail.Mailbox.Objects;
 
 namespace AgentMail.Tests.Infrastructure;
 
-/// <summary>Small RFC 5322 messages with their content summary, for store tests.</summary>
+/// <summary>Small RFC 5322 messages, read through the real ingest path (<see cref="MessageContentReader"/>).</summary>
 public static class TestMessages
 {
     public static MessageContent Create(string subject = "Hello", string? messageId = null, string? inReplyTo = null,
@@ -21,26 +19,6 @@ public static class TestMessages
             .Append(body).Append("\r\n");
         while (text.Length < padToBytes)
             text.Append(new string('x', Math.Min(76, padToBytes - text.Length))).Append("\r\n");
-        var raw = Encoding.UTF8.GetBytes(text.ToString());
-        var baseSubject = subject.StartsWith("Re: ", StringComparison.OrdinalIgnoreCase) ? subject[4..] : subject;
-        return new MessageContent
-        {
-            Raw = raw,
-            Sha256 = SHA256.HashData(raw),
-            MessageId = messageId,
-            InReplyTo = inReplyTo,
-            References = references ?? [],
-            Subject = subject,
-            BaseSubject = baseSubject,
-            SentDate = new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero),
-            From = [new EmailParticipant(null, from)],
-            To = [new EmailParticipant(null, to)],
-            Snippet = body,
-            SearchText = $"{subject} {from} {to} {body}",
-            Structure = [],
-            Envelope = [],
-            BodyStructure = [],
-            Body = [],
-        };
+        return MessageContentReader.Read(Encoding.UTF8.GetBytes(text.ToString()));
     }
 }
