@@ -20,6 +20,12 @@ public sealed class MailboxOptions
     /// <summary>How long outbound delivery keeps retrying a recipient before bouncing.</summary>
     public TimeSpan OutboundRetryPeriod { get; set; } = TimeSpan.FromDays(4);
 
+    /// <summary>
+    /// This deployment's mail host name: the domain of Message-IDs we generate, the SMTP greeting
+    /// and EHLO name, the "by" of Received headers. Defaults to the machine's host name.
+    /// </summary>
+    public string Hostname { get; set; } = System.Net.Dns.GetHostName();
+
     /// <summary>Application id reported in webhook payloads (Nylas's <c>application_id</c>).</summary>
     public string ApplicationId { get; set; } = "agentmail";
 }

@@ -47,8 +47,19 @@ public sealed class TelemetryExportTests
             logger.LogWarning("did the work in {Operation}", operationName);
             return "done";
         });
+        // The request's activity stops after the response is complete; shut down only once it has,
+        // or the flush at shutdown may race it.
+        var requestActivityStopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watcher = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = _ => requestActivityStopped.TrySetResult(),
+        };
+        ActivitySource.AddActivityListener(watcher);
         await app.StartAsync();
         Assert.Equal("done", await app.GetTestClient().GetStringAsync("/work"));
+        await requestActivityStopped.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         await app.StopAsync();
         await app.DisposeAsync();
