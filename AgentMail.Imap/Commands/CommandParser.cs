@@ -27,7 +27,7 @@ public static class CommandParser
         tagLength = length;
         if (length == span.Length) throw new ImapSyntaxException("Missing command");
 
-        var reader = new ImapReader(command[(length + 1)..]);
+        var reader = new ImapReader(command[(length + 1)..], length + 1);
         var uid = false;
         var name = CommandName(ref reader);
         if (name == "UID")

@@ -78,7 +78,7 @@ public sealed record FetchCommand(SequenceSet Set, bool ByUid, IReadOnlyList<Fet
     {
         var selected = session.Selected!;
         var view = selected.View;
-        if (Vanished && (!ByUid || ChangedSince is null)) return CommandResult.Bad("VANISHED needs UID FETCH with CHANGEDSINCE (RFC 7162 §3.2.6)");
+        if (Vanished && (!ByUid || ChangedSince is null)) return CommandResult.Bad("VANISHED needs UID FETCH with CHANGEDSINCE (RFC 7162 section 3.2.6)");
         if (Vanished && !session.QResync) return CommandResult.Bad("VANISHED needs ENABLE QRESYNC first");
         var targets = view.Resolve(Set, ByUid, session.SavedResult);
         if (ChangedSince is not null || Items.Any(i => i.Kind == FetchItemKind.ModSeq))

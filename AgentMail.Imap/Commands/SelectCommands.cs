@@ -73,7 +73,7 @@ public sealed record SelectCommand(byte[] Mailbox, bool ReadOnly, bool CondStore
     public override async Task<CommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
     {
         if (QResync is not null && !session.QResync)
-            return CommandResult.Bad("The QRESYNC parameter needs ENABLE QRESYNC first (RFC 7162 §3.2.5)");
+            return CommandResult.Bad("The QRESYNC parameter needs ENABLE QRESYNC first (RFC 7162 section 3.2.5)");
 
         var writer = session.Writer;
         if (session.Selected is not null)
@@ -86,13 +86,28 @@ public sealed record SelectCommand(byte[] Mailbox, bool ReadOnly, bool CondStore
 
         var folder = await session.RequireMailboxAsync(Mailbox, tryCreate: false, cancellationToken).ConfigureAwait(false);
         var uidValidityMatches = QResync is not null && QResync.UidValidity == folder.UidValidity;
-        var snapshot = await session.Services.Store.LoadAsync(session.GrantId, folder.Id,
-            uidValidityMatches ? (long)QResync!.ModSeq : null, cancellationToken).ConfigureAwait(false)
-            ?? throw new MailboxNotFoundException(tryCreate: false);
+        // Selected before the snapshot is read: a change committed meanwhile marks it for the catch-up.
+        var selected = new SelectedMailbox(folder, ReadOnly);
+        session.Selected = selected;
+        Storage.MailboxSnapshot? snapshot;
+        try
+        {
+            snapshot = await session.Services.Store.LoadAsync(session.GrantId, folder.Id,
+                uidValidityMatches ? (long)QResync!.ModSeq : null, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            session.Deselect();
+            throw;
+        }
+        if (snapshot is null)
+        {
+            session.Deselect();
+            throw new MailboxNotFoundException(tryCreate: false);
+        }
 
         var view = new MessageView(snapshot.Uids);
-        var selected = new SelectedMailbox(folder, ReadOnly, view, snapshot.HighestModSeq, snapshot.Keywords);
-        session.Selected = selected;
+        selected.Initialize(view, snapshot.HighestModSeq, snapshot.Keywords);
         session.State = SessionState.Selected;
 
         session.WriteFlagsResponse(selected);
@@ -133,8 +148,6 @@ public sealed record SelectCommand(byte[] Mailbox, bool ReadOnly, bool CondStore
             }
         }
 
-        // A change committed between the snapshot and now would have found no selected mailbox to mark.
-        selected.MarkDirty();
         return CommandResult.Ok(ReadOnly ? "READ-ONLY" : "READ-WRITE", $"{Name} completed");
     }
 

@@ -44,7 +44,7 @@ public static class MailboxNames
         }
         else if (!ModifiedUtf7.TryDecode(raw, out name, out var reason))
         {
-            error = $"Mailbox name is not valid modified UTF-7 (RFC 3501 §5.1.3): {reason}";
+            error = $"Mailbox name is not valid modified UTF-7 (RFC 3501 section 5.1.3): {reason}";
             return false;
         }
         // A trailing delimiter declares intent to create children (RFC 9051 §6.3.4); the name is the same.

@@ -13,12 +13,19 @@ public ref struct ImapReader
 {
     private SequenceReader<byte> _reader;
     private readonly ReadOnlyMemory<byte> _memory;
+    private readonly int _column;
 
-    public ImapReader(ReadOnlyMemory<byte> command)
+    /// <param name="command">The bytes to read.</param>
+    /// <param name="column">Where they start in the command line, so errors name the client's column.</param>
+    public ImapReader(ReadOnlyMemory<byte> command, int column = 0)
     {
         _memory = command;
+        _column = column;
         _reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(command));
     }
+
+    /// <summary>The 1-based column of the next byte in the command line (for error messages).</summary>
+    private readonly long Column => _column + _reader.Consumed + 1;
 
     public readonly bool End => _reader.End;
 
@@ -35,21 +42,21 @@ public ref struct ImapReader
     public void Expect(byte b)
     {
         if (!_reader.IsNext(b, advancePast: true))
-            throw new ImapSyntaxException(End ? $"Missing '{(char)b}'" : $"Expected '{(char)b}' at position {Position + 1}");
+            throw new ImapSyntaxException(End ? $"Missing '{(char)b}'" : $"Expected '{(char)b}' at position {Column}");
     }
 
     /// <summary>Exactly one space: RFC 9051 separates arguments by single SP.</summary>
     public void Space()
     {
         if (!_reader.IsNext((byte)' ', advancePast: true))
-            throw new ImapSyntaxException(End ? "Missing arguments" : $"Expected a space at position {Position + 1}");
+            throw new ImapSyntaxException(End ? "Missing arguments" : $"Expected a space at position {Column}");
         if (_reader.IsNext((byte)' '))
             throw new ImapSyntaxException("Arguments must be separated by a single space");
     }
 
     public readonly void ExpectEnd()
     {
-        if (!End) throw new ImapSyntaxException($"Unexpected characters at the end of the command (position {Position + 1})");
+        if (!End) throw new ImapSyntaxException($"Unexpected characters at the end of the command (position {Column})");
     }
 
     /// <summary>Consumes <paramref name="keyword"/> (upper case, compared case-insensitively) when it is the next whole word.</summary>
@@ -74,7 +81,7 @@ public ref struct ImapReader
         var span = _reader.UnreadSpan;
         var n = 0;
         while (n < span.Length && accept(span[n])) n++;
-        if (n == 0) throw new ImapSyntaxException(End ? $"Missing {what}" : $"Expected {what} at position {Position + 1}");
+        if (n == 0) throw new ImapSyntaxException(End ? $"Missing {what}" : $"Expected {what} at position {Column}");
         _reader.Advance(n);
         return span[..n];
     }
@@ -141,7 +148,7 @@ public ref struct ImapReader
         var next = Peek();
         if (next == (byte)'"') return Quoted();
         if (next is (byte)'{' or (byte)'~') return Literal(allowLiteral8: false).ToArray();
-        throw new ImapSyntaxException(End ? "Missing string" : $"Expected a quoted string or a literal at position {Position + 1}");
+        throw new ImapSyntaxException(End ? "Missing string" : $"Expected a quoted string or a literal at position {Column}");
     }
 
     /// <summary>A quoted string: "\" escapes only '"' and "\"; CR and LF are not allowed.</summary>

@@ -76,7 +76,7 @@ public static class ModifiedUtf7
         name = null;
         var output = new StringBuilder(encoded.Length);
         var i = 0;
-        var lastShiftEnd = -1;
+        var lastShiftEnd = -2;
         while (i < encoded.Length)
         {
             var b = encoded[i];
@@ -96,14 +96,14 @@ public static class ModifiedUtf7
                 i++;
                 continue;
             }
-            i++;
+            var shift = i++;
             if (i < encoded.Length && encoded[i] == (byte)'-')
             {
                 output.Append('&');
                 i++;
                 continue;
             }
-            if (lastShiftEnd == i - 1)
+            if (lastShiftEnd == shift - 1)
             {
                 error = "adjacent encoded sequences must be one sequence";
                 return false;

@@ -39,7 +39,7 @@ public sealed class ResponseWriter(PipeWriter output)
 
     public void Crlf() => Raw("\r\n"u8);
 
-    /// <summary>ASCII text as is (atoms, keywords, human-readable text).</summary>
+    /// <summary>ASCII text as is (atoms, keywords); anything else becomes "?".</summary>
     public void Ascii(string text)
     {
         var span = output.GetSpan(text.Length);
@@ -88,8 +88,18 @@ public sealed class ResponseWriter(PipeWriter output)
             Ascii(code);
             Raw("] "u8);
         }
-        Ascii(text);
+        Text(text);
         Crlf();
+    }
+
+    /// <summary>Human-readable text: ASCII, no control characters (a CR or LF would end the response early).</summary>
+    public void Text(string text)
+    {
+        var span = output.GetSpan(text.Length);
+        var n = 0;
+        foreach (var c in text) span[n++] = c is >= ' ' and < (char)0x7F ? (byte)c : c < ' ' ? (byte)' ' : (byte)'?';
+        output.Advance(n);
+        _unflushed += n;
     }
 
     public void Nil() => Raw("NIL"u8);

@@ -108,6 +108,7 @@ public sealed class MessageView
 
     private int SequenceNumber(long value)
     {
+        if (_count == 0) throw new ImapSyntaxException("Invalid message sequence number: the mailbox is empty");
         if (value == SequenceSet.Star)
         {
             if (_count == 0) throw new ImapSyntaxException("Invalid message sequence number: the mailbox is empty");

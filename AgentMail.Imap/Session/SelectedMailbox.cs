@@ -8,7 +8,7 @@ namespace AgentMail.Imap.Session;
 /// (<see cref="KnownModSeq"/>: every change up to it has been reported). Change notifications
 /// only mark it <see cref="IsDirty"/>; the session catches up from Postgres when it may speak.
 /// </summary>
-public sealed class SelectedMailbox(Folder folder, bool readOnly, MessageView view, long knownModSeq, IEnumerable<string> keywords)
+public sealed class SelectedMailbox(Folder folder, bool readOnly)
 {
     private int _dirty;
     private Dictionary<uint, long>? _reported;
@@ -19,11 +19,21 @@ public sealed class SelectedMailbox(Folder folder, bool readOnly, MessageView vi
     public string Name { get; set; } = folder.Name;
     public long UidValidity { get; } = folder.UidValidity;
     public bool ReadOnly { get; } = readOnly;
-    public MessageView View { get; } = view;
-    public long KnownModSeq { get; set; } = knownModSeq;
+    public MessageView View { get; private set; } = new([]);
+
+    /// <summary>0 until the snapshot is loaded, so that any change committed meanwhile marks the mailbox.</summary>
+    public long KnownModSeq { get; set; }
 
     /// <summary>Keywords announced in the FLAGS response; a new one is announced before it is first shown.</summary>
-    public HashSet<string> Keywords { get; } = new(keywords, StringComparer.OrdinalIgnoreCase);
+    public HashSet<string> Keywords { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The snapshot SELECT read: the client's view starts here.</summary>
+    public void Initialize(MessageView view, long highestModSeq, IEnumerable<string> keywords)
+    {
+        View = view;
+        KnownModSeq = highestModSeq;
+        Keywords.UnionWith(keywords);
+    }
 
     public bool IsDirty => Volatile.Read(ref _dirty) != 0;
 

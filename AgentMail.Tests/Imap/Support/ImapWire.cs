@@ -92,7 +92,7 @@ public sealed class ImapWire : IAsyncDisposable
             line.Append(raw);
             var literal = LiteralLength(raw);
             if (literal < 0) return line.ToString();
-            line.Append("\r\n").Append(Encoding.Latin1.GetString(await ReadBytesAsync(literal)));
+            line.Append("\r\n").Append(Encoding.UTF8.GetString(await ReadBytesAsync(literal)));
         }
     }
 
@@ -126,7 +126,7 @@ public sealed class ImapWire : IAsyncDisposable
             var lf = span.IndexOf((byte)'\n');
             if (lf >= 0)
             {
-                var text = Encoding.Latin1.GetString(span[..lf]).TrimEnd('\r');
+                var text = Encoding.UTF8.GetString(span[..lf]).TrimEnd('\r');
                 _start += lf + 1;
                 return text;
             }
