@@ -178,8 +178,11 @@ public sealed partial class ImapSession : IAsyncDisposable
         return false;
     }
 
-    private static string Describe(TimeSpan span) =>
-        span.TotalMinutes >= 1 && span.TotalSeconds % 60 == 0 ? $"{span.TotalMinutes:0} minutes" : $"{span.TotalSeconds:0} seconds";
+    private static string Describe(TimeSpan span)
+    {
+        var (value, unit) = span.TotalMinutes >= 1 && span.TotalSeconds % 60 == 0 ? (span.TotalMinutes, "minute") : (Math.Round(span.TotalSeconds), "second");
+        return value == 1 ? $"1 {unit}" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{value:0} {unit}s");
+    }
 
     private async Task ExecuteAsync(CancellationToken cancellationToken)
     {
