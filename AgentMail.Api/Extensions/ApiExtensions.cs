@@ -1,5 +1,7 @@
 using AgentMail.Api;
+using AgentMail.Api.Folders;
 using AgentMail.Api.Grants;
+using AgentMail.Api.Messages;
 using AgentMail.Api.Infrastructure.Authentication;
 using AgentMail.Api.Infrastructure.Errors;
 using AgentMail.Api.Infrastructure.Http;
@@ -46,6 +48,9 @@ public static class ApiExtensions
 
         // Endpoint groups' own services.
         services.AddSingleton<GrantList>();
+        services.AddSingleton<FolderLookup>();
+        services.AddSingleton<MessageReader>();
+        services.AddSingleton<MessageUpdates>();
         return builder;
     }
 
@@ -66,6 +71,8 @@ public static class ApiExtensions
         var v3 = app.MapGroup("/v3").RequireAuthorization();
         v3.MapConnectEndpoints();
         v3.MapGrantEndpoints();
+        var grant = v3.MapGroup("/grants/{grant_id}");
+        grant.MapMessageEndpoints();
         return app;
     }
 }

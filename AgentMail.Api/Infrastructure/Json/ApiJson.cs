@@ -21,4 +21,6 @@ namespace AgentMail.Api.Infrastructure.Json;
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(global::AgentMail.Api.Grants.ConnectRequest))]
 [JsonSerializable(typeof(global::AgentMail.Api.Grants.UpdateGrantRequest))]
+[JsonSerializable(typeof(global::AgentMail.Api.Messages.UpdateMessageRequest))]
+[JsonSerializable(typeof(global::AgentMail.Api.Messages.RawMimeObject))]
 public sealed partial class ApiJson : JsonSerializerContext;
