@@ -73,6 +73,7 @@ public static class ApiExtensions
         v3.MapGrantEndpoints();
         var grant = v3.MapGroup("/grants/{grant_id}");
         grant.MapMessageEndpoints();
+        grant.MapFolderEndpoints();
         return app;
     }
 }

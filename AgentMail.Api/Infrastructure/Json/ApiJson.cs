@@ -23,4 +23,5 @@ namespace AgentMail.Api.Infrastructure.Json;
 [JsonSerializable(typeof(global::AgentMail.Api.Grants.UpdateGrantRequest))]
 [JsonSerializable(typeof(global::AgentMail.Api.Messages.UpdateMessageRequest))]
 [JsonSerializable(typeof(global::AgentMail.Api.Messages.RawMimeObject))]
+[JsonSerializable(typeof(global::AgentMail.Api.Folders.FolderRequest))]
 public sealed partial class ApiJson : JsonSerializerContext;
