@@ -2,6 +2,8 @@ using AgentMail.Api;
 using AgentMail.Api.Folders;
 using AgentMail.Api.Grants;
 using AgentMail.Api.Messages;
+using AgentMail.Api.Sending;
+using AgentMail.Mailbox.Hosting;
 using AgentMail.Api.Infrastructure.Authentication;
 using AgentMail.Api.Infrastructure.Errors;
 using AgentMail.Api.Infrastructure.Http;
@@ -51,6 +53,10 @@ public static class ApiExtensions
         services.AddSingleton<FolderLookup>();
         services.AddSingleton<MessageReader>();
         services.AddSingleton<MessageUpdates>();
+        services.AddSingleton<MessageReplies>();
+        services.AddSingleton<OutgoingMessageFactory>();
+        services.AddSingleton<IdempotencyKeys>();
+        services.AddHostedService<IdempotencyKeyCleanup>();
         return builder;
     }
 
@@ -74,6 +80,7 @@ public static class ApiExtensions
         var grant = v3.MapGroup("/grants/{grant_id}");
         grant.MapMessageEndpoints();
         grant.MapFolderEndpoints();
+        grant.MapSendEndpoints(app.Services.GetRequiredService<IOptions<MailboxOptions>>().Value.MaxMessageBytes);
         return app;
     }
 }

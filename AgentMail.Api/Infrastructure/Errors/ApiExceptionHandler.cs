@@ -42,6 +42,8 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             ApiException.PayloadTooLarge("The request body is larger than this endpoint accepts."),
         BadHttpRequestException bad => new ApiException(bad.StatusCode, ApiErrorTypes.InvalidRequest, bad.Message),
+        // Form parsing: a broken multipart body, or a part over the form limits.
+        InvalidDataException bad => ApiException.BadRequest($"The request body is malformed: {bad.Message}"),
         _ => new ApiException(StatusCodes.Status500InternalServerError, ApiErrorTypes.Api, "An internal error occurred."),
     };
 

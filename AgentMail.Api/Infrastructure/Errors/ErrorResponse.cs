@@ -28,4 +28,21 @@ public static class ErrorResponse
 
     public static Task WriteAsync(HttpContext context, ApiException error) =>
         WriteAsync(context, error.StatusCode, error.Type, error.Message);
+
+    /// <summary>The envelope's bytes, for an error answer that is stored (an Idempotency-Key's).</summary>
+    public static byte[] ToBytes(HttpContext context, ApiException error)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("request_id"u8, context.GetRequestId());
+            json.WriteStartObject("error"u8);
+            json.WriteString("type"u8, error.Type);
+            json.WriteString("message"u8, error.Message);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
 }

@@ -24,4 +24,5 @@ namespace AgentMail.Api.Infrastructure.Json;
 [JsonSerializable(typeof(global::AgentMail.Api.Messages.UpdateMessageRequest))]
 [JsonSerializable(typeof(global::AgentMail.Api.Messages.RawMimeObject))]
 [JsonSerializable(typeof(global::AgentMail.Api.Folders.FolderRequest))]
+[JsonSerializable(typeof(global::AgentMail.Api.Sending.OutgoingRequest))]
 public sealed partial class ApiJson : JsonSerializerContext;

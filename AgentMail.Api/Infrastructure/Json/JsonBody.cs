@@ -27,16 +27,16 @@ public static class JsonBody
         }
     }
 
-    /// <summary>Parses JSON text already read (a multipart form's <c>message</c> field), with the same errors.</summary>
-    public static T Parse<T>(string json, JsonTypeInfo<T> type, string what) where T : class
+    /// <summary>Parses JSON already read (a buffered body, a multipart form's <c>message</c> field), with the same errors.</summary>
+    public static T Parse<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> type, string? what = null) where T : class
     {
         try
         {
-            return JsonSerializer.Deserialize(json, type) ?? throw ApiException.BadRequest($"{what} must be a JSON object, not null.");
+            return JsonSerializer.Deserialize(json, type) ?? throw ApiException.BadRequest($"{what ?? "The request body"} must be a JSON object, not null.");
         }
         catch (JsonException e)
         {
-            throw ApiException.BadRequest($"{what}: {Describe(e, type)}");
+            throw ApiException.BadRequest(what is null ? Describe(e, type) : $"{what}: {Describe(e, type)}");
         }
     }
 

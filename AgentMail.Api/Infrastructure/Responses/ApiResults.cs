@@ -38,6 +38,39 @@ public static class ApiResults
 
     public static IResult Deleted() => new EnvelopeResult(StatusCodes.Status200OK, _ => { });
 
+    /// <summary>
+    /// The bytes of a <c>{request_id, …, data}</c> envelope, for answers that are also stored
+    /// (an Idempotency-Key's response is replayed byte for byte).
+    /// </summary>
+    public static byte[] DataBytes<T>(HttpContext context, T value, JsonTypeInfo<T> type, Action<Utf8JsonWriter>? extra = null)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("request_id"u8, context.GetRequestId());
+            extra?.Invoke(json);
+            json.WritePropertyName("data"u8);
+            JsonSerializer.Serialize(json, value, type);
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A JSON body already serialized.</summary>
+    public static IResult Json(byte[] body, int statusCode = StatusCodes.Status200OK) => new JsonBytesResult(statusCode, body);
+
+    private sealed class JsonBytesResult(int statusCode, byte[] body) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            context.Response.StatusCode = statusCode;
+            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.ContentLength = body.Length;
+            return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+        }
+    }
+
     private static void Write<T>(Utf8JsonWriter json, T value, JsonTypeInfo<T> type, FieldSelection? select)
     {
         if (select is null)
