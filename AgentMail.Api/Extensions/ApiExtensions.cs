@@ -1,4 +1,5 @@
 using AgentMail.Api;
+using AgentMail.Api.Drafts;
 using AgentMail.Api.Folders;
 using AgentMail.Api.Grants;
 using AgentMail.Api.Messages;
@@ -80,7 +81,9 @@ public static class ApiExtensions
         var grant = v3.MapGroup("/grants/{grant_id}");
         grant.MapMessageEndpoints();
         grant.MapFolderEndpoints();
-        grant.MapSendEndpoints(app.Services.GetRequiredService<IOptions<MailboxOptions>>().Value.MaxMessageBytes);
+        var maxMessageBytes = app.Services.GetRequiredService<IOptions<MailboxOptions>>().Value.MaxMessageBytes;
+        grant.MapSendEndpoints(maxMessageBytes);
+        grant.MapDraftEndpoints(maxMessageBytes);
         return app;
     }
 }

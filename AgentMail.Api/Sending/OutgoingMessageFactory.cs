@@ -24,7 +24,9 @@ public sealed class OutgoingMessageFactory(IOptions<MailboxOptions> mailbox, Mes
 {
     public const int MaxRecipients = 500;
 
-    public async Task<OutgoingMessage> BuildAsync(GrantScope grant, OutgoingInput input, bool requireRecipients, CancellationToken cancellationToken)
+    /// <param name="keepThreading">In-Reply-To and References to keep when the request names no message to reply to (a draft being edited).</param>
+    public async Task<OutgoingMessage> BuildAsync(GrantScope grant, OutgoingInput input, bool requireRecipients, CancellationToken cancellationToken,
+        (string? InReplyTo, IReadOnlyList<string> References)? keepThreading = null)
     {
         var request = input.Request;
         RefuseUnsupported(request);
@@ -63,6 +65,11 @@ public sealed class OutgoingMessageFactory(IOptions<MailboxOptions> mailbox, Mes
             var parent = await replies.FindAsync(grant.Id, replyTo, cancellationToken);
             builder.ReplyToMessage(parent.MessageId, parent.References, parent.InReplyTo);
         }
+        else if (keepThreading is { } threading)
+        {
+            builder.InReplyTo = threading.InReplyTo;
+            builder.References.AddRange(threading.References);
+        }
 
         for (var i = 0; i < (request.CustomHeaders?.Count ?? 0); i++)
         {
@@ -96,7 +103,7 @@ public sealed class OutgoingMessageFactory(IOptions<MailboxOptions> mailbox, Mes
         return new OutgoingMessage(MessageContentReader.Read(bytes), recipients);
     }
 
-    private static void RefuseUnsupported(OutgoingRequest request)
+    public static void RefuseUnsupported(OutgoingRequest request)
     {
         if (request.SendAt is not null)
             throw ApiException.BadRequest("'send_at' (scheduled send) is not supported: send when the message should go.");

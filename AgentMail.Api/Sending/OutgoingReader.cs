@@ -38,7 +38,8 @@ public static class OutgoingReader
     private static async Task<OutgoingInput> ReadMultipartAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var form = await request.ReadFormAsync(cancellationToken);
-        var message = form["message"];
+        // Nylas's SDKs name the JSON field "message" (for drafts too); its OpenAPI says "draft" for drafts.
+        var message = form["message"].Count > 0 ? form["message"] : form["draft"];
         if (message.Count != 1 || string.IsNullOrEmpty(message[0]))
             throw ApiException.BadRequest("A multipart request needs one 'message' field holding the message JSON.");
         var body = JsonBody.Parse(Encoding.UTF8.GetBytes(message[0]!), ApiJson.Default.OutgoingRequest, "'message'");
