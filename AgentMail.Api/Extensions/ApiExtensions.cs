@@ -4,6 +4,7 @@ using AgentMail.Api.Folders;
 using AgentMail.Api.Grants;
 using AgentMail.Api.Messages;
 using AgentMail.Api.Sending;
+using AgentMail.Api.Threads;
 using AgentMail.Mailbox.Hosting;
 using AgentMail.Api.Infrastructure.Authentication;
 using AgentMail.Api.Infrastructure.Errors;
@@ -55,6 +56,7 @@ public static class ApiExtensions
         services.AddSingleton<MessageReader>();
         services.AddSingleton<MessageUpdates>();
         services.AddSingleton<MessageReplies>();
+        services.AddSingleton<ThreadReader>();
         services.AddSingleton<OutgoingMessageFactory>();
         services.AddSingleton<IdempotencyKeys>();
         services.AddHostedService<IdempotencyKeyCleanup>();
@@ -80,6 +82,7 @@ public static class ApiExtensions
         v3.MapGrantEndpoints();
         var grant = v3.MapGroup("/grants/{grant_id}");
         grant.MapMessageEndpoints();
+        grant.MapThreadEndpoints();
         grant.MapFolderEndpoints();
         var maxMessageBytes = app.Services.GetRequiredService<IOptions<MailboxOptions>>().Value.MaxMessageBytes;
         grant.MapSendEndpoints(maxMessageBytes);

@@ -50,6 +50,20 @@ public sealed class MessageReader(MailboxDatabase database, BlobReader blobs)
         return (await ReadAsync(command, withContent, cancellationToken)).SingleOrDefault();
     }
 
+    /// <summary>The given messages of this grant (those that exist), in no particular order.</summary>
+    public async Task<List<StoredMessage>> GetManyAsync(Guid grantId, IReadOnlyCollection<Guid> messageIds, bool withContent, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"""
+            SELECT {MessageRecord.Columns("m")}{ContentColumns(withContent)}
+            FROM messages m{ContentJoin(withContent)}
+            WHERE m.grant_id = $1 AND m.id = ANY($2)
+            """, connection);
+        command.Parameters.AddWithValue(grantId);
+        command.Parameters.AddWithValue(messageIds.ToArray());
+        return await ReadAsync(command, withContent, cancellationToken);
+    }
+
     /// <summary>Every message of the given threads (of this grant), oldest first.</summary>
     public async Task<List<StoredMessage>> ListByThreadsAsync(Guid grantId, IReadOnlyCollection<Guid> threadIds, CancellationToken cancellationToken)
     {

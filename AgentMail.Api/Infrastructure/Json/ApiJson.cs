@@ -25,4 +25,5 @@ namespace AgentMail.Api.Infrastructure.Json;
 [JsonSerializable(typeof(global::AgentMail.Api.Messages.RawMimeObject))]
 [JsonSerializable(typeof(global::AgentMail.Api.Folders.FolderRequest))]
 [JsonSerializable(typeof(global::AgentMail.Api.Sending.OutgoingRequest))]
+[JsonSerializable(typeof(global::AgentMail.Api.Threads.ThreadObject))]
 public sealed partial class ApiJson : JsonSerializerContext;
