@@ -1,4 +1,5 @@
 using AgentMail.Api;
+using AgentMail.Api.Attachments;
 using AgentMail.Api.Drafts;
 using AgentMail.Api.Folders;
 using AgentMail.Api.Grants;
@@ -84,6 +85,7 @@ public static class ApiExtensions
         grant.MapMessageEndpoints();
         grant.MapThreadEndpoints();
         grant.MapFolderEndpoints();
+        grant.MapAttachmentEndpoints();
         var maxMessageBytes = app.Services.GetRequiredService<IOptions<MailboxOptions>>().Value.MaxMessageBytes;
         grant.MapSendEndpoints(maxMessageBytes);
         grant.MapDraftEndpoints(maxMessageBytes);
