@@ -48,6 +48,7 @@ public sealed class MessageEndpointTests
             var response = await client.ApiSendAsync(method, $"/v3/grants/{grant.Id}/messages/{id}");
             Assert.Equal(HttpStatusCode.NotFound, response.Status);
             Assert.Equal("not_found_error", response.ErrorType);
+            Assert.Equal(response.RequestId, response.Headers.GetValues("X-Request-Id").Single());
         }
         var put = await client.ApiPutAsync($"/v3/grants/{grant.Id}/messages/{id}", new { unread = false });
         Assert.Equal(HttpStatusCode.NotFound, put.Status);

@@ -11,6 +11,8 @@ public static class ErrorResponse
     {
         var response = context.Response;
         response.StatusCode = statusCode;
+        // Set again: the exception handler clears the response's headers before writing.
+        response.Headers[RequestId.HeaderName] = context.GetRequestId();
         response.ContentType = "application/json; charset=utf-8";
         response.Headers.CacheControl = "no-store";
         await using (var json = new Utf8JsonWriter(response.BodyWriter))
