@@ -1,0 +1,44 @@
+namespace AgentMail.Webhooks.Core.Deliveries;
+
+/// <summary>Delivery states: pending (waiting or in flight), delivered (a 2xx), failed (given up).</summary>
+public static class DeliveryStatus
+{
+    public const string Pending = "pending";
+    public const string Delivered = "delivered";
+    public const string Failed = "failed";
+}
+
+/// <summary>One event for one destination, with every attempt made.</summary>
+public sealed record WebhookDelivery
+{
+    public required Guid Id { get; init; }
+    public required Guid DestinationId { get; init; }
+    public required long EventId { get; init; }
+    public required string EventType { get; init; }
+    public required string Status { get; init; }
+    public required int Attempts { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? NextAttemptAt { get; init; }
+    public DateTimeOffset? CompletedAt { get; init; }
+    public int? LastStatusCode { get; init; }
+    public string? LastError { get; init; }
+    public IReadOnlyList<DeliveryAttempt> AttemptLog { get; init; } = [];
+}
+
+/// <summary>
+/// One POST. Outcome: in_progress, succeeded, failed, or abandoned (the worker making it stopped;
+/// another worker retried after its claim expired).
+/// </summary>
+public sealed record DeliveryAttempt(
+    int Attempt,
+    string Outcome,
+    int? StatusCode,
+    string? Error,
+    string? ResponseBody,
+    string Worker,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    int? DurationMs);
+
+/// <summary>A page of deliveries, newest first; <see cref="NextCursor"/> continues it.</summary>
+public sealed record DeliveryPage(IReadOnlyList<WebhookDelivery> Deliveries, string? NextCursor);

@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using AgentMail.Webhooks.Core;
+using Microsoft.Extensions.Options;
+
+namespace AgentMail.Webhooks.Dispatch;
+
+/// <summary>
+/// The delivery loop: claims due deliveries up to this process's free capacity
+/// (<see cref="WebhooksOptions.MaxConcurrentDeliveries"/> in all,
+/// <see cref="WebhooksOptions.MaxConcurrencyPerDestination"/> per destination, so one slow
+/// receiver holds at most its own slots) and runs each attempt concurrently. It looks again
+/// when new deliveries are made, when an attempt finishes (a slot is free), when a retry this
+/// worker scheduled falls due, and every <see cref="WebhooksOptions.PollInterval"/>.
+/// </summary>
+public sealed partial class DeliveryWorker(
+    DeliveryClaims claims, DeliveryRunner runner, DispatchSignals signals, IOptionsMonitor<WebhooksOptions> options,
+    TimeProvider clock, ILogger<DeliveryWorker> logger)
+    : BackgroundService
+{
+    private readonly Dictionary<Guid, int> _busy = [];
+    private readonly ConcurrentDictionary<Guid, Task> _running = new();
+    private int _inFlight;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await ClaimAndStartAsync(stoppingToken).ConfigureAwait(false);
+                    failures = 0;
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogClaimFailed(logger, e);
+                    await Task.Delay(Backoff.After(++failures), stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+                await signals.Deliveries.WaitAsync(options.CurrentValue.PollInterval, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // Attempts in flight finish (each is bounded by the attempt timeout) and are recorded;
+            // the host's shutdown timeout bounds the wait, and an unrecorded one is retried after its lease.
+            await Task.WhenAll(_running.Values).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ClaimAndStartAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.CurrentValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var capacity = settings.MaxConcurrentDeliveries - Volatile.Read(ref _inFlight);
+            if (capacity <= 0)
+                return; // a finishing attempt wakes us
+            Dictionary<Guid, int> busy;
+            lock (_busy)
+                busy = new Dictionary<Guid, int>(_busy);
+            var claimed = await claims.ClaimAsync(capacity, busy, stoppingToken).ConfigureAwait(false);
+            foreach (var delivery in claimed)
+                Start(delivery);
+            if (claimed.Count < capacity)
+                return;
+        }
+    }
+
+    private void Start(ClaimedDelivery delivery)
+    {
+        Interlocked.Increment(ref _inFlight);
+        lock (_busy)
+            _busy[delivery.DestinationId] = _busy.GetValueOrDefault(delivery.DestinationId) + 1;
+        // Registered before it starts, so shutdown waits for it however fast it finishes.
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _running[delivery.Id] = finished.Task;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await RunAsync(delivery).ConfigureAwait(false);
+            }
+            finally
+            {
+                _running.TryRemove(delivery.Id, out _);
+                finished.SetResult();
+            }
+        });
+    }
+
+    private async Task RunAsync(ClaimedDelivery delivery)
+    {
+        try
+        {
+            // Not the stopping token: an attempt that has started runs to its own timeout and is recorded.
+            var retryIn = await runner.RunAsync(delivery, CancellationToken.None).ConfigureAwait(false);
+            if (retryIn is { } delay)
+                WakeAfter(delay);
+        }
+        catch (Exception e)
+        {
+            // Recording failed (the store is down): the lease expires and a worker tries again.
+            LogAttemptLost(logger, delivery.Id, e);
+        }
+        finally
+        {
+            lock (_busy)
+            {
+                if (_busy[delivery.DestinationId] == 1)
+                    _busy.Remove(delivery.DestinationId);
+                else
+                    _busy[delivery.DestinationId]--;
+            }
+            Interlocked.Decrement(ref _inFlight);
+            signals.Deliveries.Set();
+        }
+    }
+
+    /// <summary>Looks again when a retry this worker scheduled falls due, instead of waiting for the sweep.</summary>
+    private void WakeAfter(TimeSpan delay)
+    {
+        if (delay >= options.CurrentValue.PollInterval)
+            return; // the sweep finds it
+        ITimer? timer = null;
+        timer = clock.CreateTimer(_ =>
+        {
+            signals.Deliveries.Set();
+            timer?.Dispose();
+        }, null, delay, Timeout.InfiniteTimeSpan);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming due webhook deliveries failed; retrying")]
+    private static partial void LogClaimFailed(ILogger logger, Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId}: the attempt could not be recorded; it is retried when its claim expires")]
+    private static partial void LogAttemptLost(ILogger logger, Guid deliveryId, Exception e);
+}
