@@ -21,8 +21,12 @@ public sealed partial class DeliveryRunner(
     TimeProvider clock,
     ILogger<DeliveryRunner> logger)
 {
-    /// <summary>Runs the attempt; returns when the next attempt is due, if the delivery is to be retried.</summary>
-    public async Task<TimeSpan?> RunAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the attempt; returns when the next attempt is due, if the delivery is to be retried.
+    /// <paramref name="abort"/> cuts the attempt off (the worker is stopping): it is recorded as
+    /// failed and due again at once.
+    /// </summary>
+    public async Task<TimeSpan?> RunAsync(ClaimedDelivery delivery, CancellationToken abort)
     {
         var settings = options.CurrentValue;
         using var activity = WebhooksTelemetry.ActivitySource.StartActivity("webhook deliver", ActivityKind.Producer);
@@ -32,23 +36,29 @@ public sealed partial class DeliveryRunner(
         activity?.SetTag("webhook.attempt", delivery.Attempt);
 
         SendResult result;
+        var delay = TimeSpan.Zero;
         try
         {
-            var notificationObject = await objects.CreateAsync(delivery.Event, cancellationToken).ConfigureAwait(false);
+            var notificationObject = await objects.CreateAsync(delivery.Event, abort).ConfigureAwait(false);
             var header = new NotificationHeader(delivery.Event.Type, delivery.Id.ToString(),
                 delivery.Event.CreatedAt.ToUnixTimeSeconds(), delivery.Attempt, mailbox.Value.ApplicationId);
             var (_, json) = NotificationPayload.Create(header, notificationObject, settings.MaxPayloadBytes);
             var request = NotificationPayload.Sign(new Uri(delivery.WebhookUrl), json, delivery.CompressedDelivery, delivery.Secret);
-            result = await sender.PostAsync(request, cancellationToken).ConfigureAwait(false);
+            result = await sender.PostAsync(request, abort).ConfigureAwait(false);
+            delay = RetrySchedule.After(delivery.Attempt, result.RetryAfter, settings);
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            result = new SendResult(false, true, null, "The dispatcher stopped during this attempt; another worker retries it.", null, TimeSpan.Zero);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             // The notification could not be built (the store failed mid-read): a failed attempt, retried.
             LogBuildFailed(logger, delivery.Id, e);
             result = new SendResult(false, true, null, $"The notification could not be built: {e.Message}", null, TimeSpan.Zero);
+            delay = RetrySchedule.After(delivery.Attempt, null, settings);
         }
 
-        var delay = RetrySchedule.After(delivery.Attempt, result.RetryAfter, settings);
         var status = await claims.RecordAsync(delivery, result, delay, CancellationToken.None).ConfigureAwait(false);
 
         var outcome = result.Succeeded ? "succeeded" : "failed";

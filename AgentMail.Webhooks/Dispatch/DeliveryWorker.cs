@@ -19,7 +19,11 @@ public sealed partial class DeliveryWorker(
 {
     private readonly Dictionary<Guid, int> _busy = [];
     private readonly ConcurrentDictionary<Guid, Task> _running = new();
+    private readonly CancellationTokenSource _abort = new();
     private int _inFlight;
+
+    /// <summary>How long attempts in flight may finish after the host starts stopping before they are cut off (and retried elsewhere).</summary>
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -44,8 +48,9 @@ public sealed partial class DeliveryWorker(
         }
         finally
         {
-            // Attempts in flight finish (each is bounded by the attempt timeout) and are recorded;
-            // the host's shutdown timeout bounds the wait, and an unrecorded one is retried after its lease.
+            // Attempts in flight get a grace period to finish; then they are cut off and recorded
+            // as failed, due again at once, so another worker retries them without waiting for the lease.
+            _abort.CancelAfter(ShutdownGrace);
             await Task.WhenAll(_running.Values).ConfigureAwait(false);
         }
     }
@@ -95,8 +100,7 @@ public sealed partial class DeliveryWorker(
     {
         try
         {
-            // Not the stopping token: an attempt that has started runs to its own timeout and is recorded.
-            var retryIn = await runner.RunAsync(delivery, CancellationToken.None).ConfigureAwait(false);
+            var retryIn = await runner.RunAsync(delivery, _abort.Token).ConfigureAwait(false);
             if (retryIn is { } delay)
                 WakeAfter(delay);
         }
@@ -130,6 +134,12 @@ public sealed partial class DeliveryWorker(
             signals.Deliveries.Set();
             timer?.Dispose();
         }, null, delay, Timeout.InfiniteTimeSpan);
+    }
+
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        base.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming due webhook deliveries failed; retrying")]
