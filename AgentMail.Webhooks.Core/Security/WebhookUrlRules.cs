@@ -25,7 +25,9 @@ public static class WebhookUrlRules
             error = $"webhook_url is longer than {MaxLength} characters.";
             return false;
         }
-        if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var parsed))
+        // On Unix "/path" parses as an absolute file URI; it is a relative reference to a person.
+        if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var parsed)
+            || parsed.IsFile && !text.TrimStart().StartsWith("file:", StringComparison.OrdinalIgnoreCase))
         {
             error = "webhook_url is not an absolute URL.";
             return false;

@@ -30,6 +30,9 @@ public abstract record ReceiverBehavior
     /// <summary>Never answers; the connection stays open until the client gives up.</summary>
     public sealed record HangBehavior : ReceiverBehavior;
 
+    /// <summary>Answers 200 after <paramref name="Delay"/>.</summary>
+    public sealed record Slow(TimeSpan Delay) : ReceiverBehavior;
+
     public sealed record Redirect(string Location, int Code = 302) : ReceiverBehavior;
 
     /// <summary>Streams <paramref name="Bytes"/> of body with the given status, without a Content-Length.</summary>
@@ -143,6 +146,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 {
                     context.Abort();
                 }
+                break;
+            case ReceiverBehavior.Slow slow:
+                await Task.Delay(slow.Delay, aborted.Token);
+                await context.Response.WriteAsync("ok", aborted.Token);
                 break;
             case ReceiverBehavior.Redirect redirect:
                 context.Response.StatusCode = redirect.Code;
