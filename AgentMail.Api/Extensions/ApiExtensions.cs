@@ -7,6 +7,7 @@ using AgentMail.Api.Infrastructure.Json;
 using AgentMail.Api.Infrastructure.OpenApi;
 using AgentMail.Api.Infrastructure.Paging;
 using AgentMail.Api.Infrastructure.RateLimiting;
+using AgentMail.Api.Webhooks;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -46,6 +47,8 @@ public static class ApiExtensions
 
         // Endpoint groups' own services.
         services.AddSingleton<GrantList>();
+        builder.AddWebhookDelivery();
+        services.AddSingleton<WebhookValidation>();
         return builder;
     }
 
@@ -66,6 +69,7 @@ public static class ApiExtensions
         var v3 = app.MapGroup("/v3").RequireAuthorization();
         v3.MapConnectEndpoints();
         v3.MapGrantEndpoints();
+        v3.MapWebhookEndpoints();
         return app;
     }
 }

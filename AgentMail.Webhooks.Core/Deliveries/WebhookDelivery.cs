@@ -40,5 +40,8 @@ public sealed record DeliveryAttempt(
     DateTimeOffset? FinishedAt,
     int? DurationMs);
 
-/// <summary>A page of deliveries, newest first; <see cref="NextCursor"/> continues it.</summary>
-public sealed record DeliveryPage(IReadOnlyList<WebhookDelivery> Deliveries, string? NextCursor);
+/// <summary>A page of deliveries, newest first; <see cref="Next"/> (the last one's position) continues it.</summary>
+public sealed record DeliveryPage(IReadOnlyList<WebhookDelivery> Deliveries, DeliveryPosition? Next);
+
+/// <summary>Where a newest-first page of deliveries stopped.</summary>
+public sealed record DeliveryPosition(DateTimeOffset CreatedAt, Guid Id);

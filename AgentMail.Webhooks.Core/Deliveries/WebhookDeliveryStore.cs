@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using AgentMail.Mailbox.Changes;
 using AgentMail.Mailbox.Redis;
 using AgentMail.Mailbox.Storage;
@@ -16,10 +14,9 @@ public sealed class WebhookDeliveryStore(MailboxDatabase database, IRedisClient 
         d.next_attempt_at, d.completed_at, d.last_status_code, d.last_error
         """;
 
-    /// <summary>Deliveries of a destination, newest first, <paramref name="limit"/> at a time.</summary>
-    public async Task<DeliveryPage> ListAsync(Guid destinationId, int limit, string? cursor, CancellationToken cancellationToken)
+    /// <summary>Deliveries of a destination, newest first, <paramref name="limit"/> at a time, starting after <paramref name="after"/>.</summary>
+    public async Task<DeliveryPage> ListAsync(Guid destinationId, int limit, DeliveryPosition? after, CancellationToken cancellationToken)
     {
-        var after = DecodeCursor(cursor);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand($"""
             SELECT {Columns} FROM webhook_deliveries d
@@ -32,11 +29,11 @@ public sealed class WebhookDeliveryStore(MailboxDatabase database, IRedisClient 
         command.Parameters.AddWithValue(after?.Id ?? Guid.Empty);
         command.Parameters.AddWithValue(limit + 1);
         var deliveries = await ReadDeliveriesAsync(command, cancellationToken).ConfigureAwait(false);
-        string? next = null;
+        DeliveryPosition? next = null;
         if (deliveries.Count > limit)
         {
             deliveries.RemoveAt(limit);
-            next = EncodeCursor(deliveries[^1]);
+            next = new DeliveryPosition(deliveries[^1].CreatedAt, deliveries[^1].Id);
         }
         return new DeliveryPage(await WithAttemptsAsync(connection, deliveries, cancellationToken).ConfigureAwait(false), next);
     }
@@ -128,36 +125,4 @@ public sealed class WebhookDeliveryStore(MailboxDatabase database, IRedisClient 
         }
         return deliveries.Select(d => d with { AttemptLog = attempts.GetValueOrDefault(d.Id) ?? [] }).ToList();
     }
-
-    // Cursor: "<created_at in Unix microseconds>_<id>", base64url; opaque to clients.
-    private static string EncodeCursor(WebhookDelivery last)
-    {
-        var micros = (last.CreatedAt.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
-        var text = string.Create(CultureInfo.InvariantCulture, $"{micros}_{last.Id:N}");
-        return Convert.ToBase64String(Encoding.ASCII.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-    }
-
-    private static (DateTimeOffset CreatedAt, Guid Id)? DecodeCursor(string? cursor)
-    {
-        if (string.IsNullOrEmpty(cursor))
-            return null;
-        try
-        {
-            var padded = cursor.Replace('-', '+').Replace('_', '/');
-            padded += new string('=', (4 - padded.Length % 4) % 4);
-            var parts = Encoding.ASCII.GetString(Convert.FromBase64String(padded)).Split('_');
-            if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var micros)
-                && Guid.TryParseExact(parts[1], "N", out var id))
-            {
-                return (DateTimeOffset.UnixEpoch.AddTicks(micros * 10), id);
-            }
-        }
-        catch (Exception e) when (e is FormatException or ArgumentOutOfRangeException)
-        {
-        }
-        throw new InvalidCursorException();
-    }
 }
-
-/// <summary>A page_token that this API did not produce.</summary>
-public sealed class InvalidCursorException() : Exception("page_token is not a cursor this API returned.");

@@ -39,18 +39,22 @@ public sealed class NotificationObjects(MessageService messages, BlobReader blob
         return new NotificationObject(stored.Payload);
     }
 
-    /// <summary>The HTML body, or null when the message is gone (purged since the event).</summary>
+    /// <summary>
+    /// The HTML body as the API renders it, or null when the message is gone (purged since the
+    /// event). Only the prefix of the raw message that holds the body is read, never the
+    /// attachments after it.
+    /// </summary>
     private async Task<string?> ReadBodyAsync(Guid grantId, string messageId, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(messageId, out var id)
-            || await messages.GetAsync(grantId, id, cancellationToken).ConfigureAwait(false) is not { } record)
+            || await messages.GetAsync(grantId, id, cancellationToken).ConfigureAwait(false) is not { } record
+            || await blobs.ReadRenderedAsync(record.BlobSha256, cancellationToken).ConfigureAwait(false) is not { } rendered)
         {
             return null;
         }
-        var rendered = await blobs.ReadRenderedAsync(record.BlobSha256, cancellationToken).ConfigureAwait(false);
-        var bytes = await blobs.ReadAllAsync(record.BlobSha256, cancellationToken).ConfigureAwait(false);
-        if (rendered is null || bytes is null)
-            return null;
-        return MessageBody.GetHtml(bytes, MessageStructure.FromBytes(rendered.Structure));
+        var structure = MessageStructure.FromBytes(rendered.Structure);
+        using var prefix = new MemoryStream();
+        await blobs.CopyRangeAsync(record.BlobSha256, 0, MessageBody.GetHtmlExtent(structure), prefix, cancellationToken).ConfigureAwait(false);
+        return MessageBody.GetHtml(prefix.GetBuffer().AsSpan(0, (int)prefix.Length), structure);
     }
 }
