@@ -17,25 +17,30 @@ public sealed class NotificationObjects(MessageService messages, BlobReader blob
 {
     public async Task<NotificationObject> CreateAsync(StoredEvent stored, CancellationToken cancellationToken)
     {
-        if (stored.Type.StartsWith("message.", StringComparison.Ordinal)
-            && JsonSerializer.Deserialize(stored.Payload, MailboxJson.Default.MessageObject) is { } message)
+        try
         {
-            var withoutBody = MailboxJson.Serialize(message with { Body = null });
-            var body = await ReadBodyAsync(stored.GrantId, message.Id, cancellationToken).ConfigureAwait(false);
-            return body is null
-                ? new NotificationObject(withoutBody, withoutBody)
-                : new NotificationObject(MailboxJson.Serialize(message with { Body = body }), withoutBody);
+            switch (stored.Type)
+            {
+                case EventTypes.MessageCreated or EventTypes.MessageUpdated or EventTypes.MessageDeleted
+                    when JsonSerializer.Deserialize(stored.Payload, MailboxJson.Default.MessageObject) is { } message:
+                    var withoutBody = MailboxJson.Serialize(message with { Body = null });
+                    var body = await ReadBodyAsync(stored.GrantId, message.Id, cancellationToken).ConfigureAwait(false);
+                    return body is null
+                        ? new NotificationObject(withoutBody, withoutBody)
+                        : new NotificationObject(MailboxJson.Serialize(message with { Body = body }), withoutBody);
+                case EventTypes.FolderCreated or EventTypes.FolderUpdated or EventTypes.FolderDeleted
+                    when JsonSerializer.Deserialize(stored.Payload, MailboxJson.Default.FolderObject) is { } folder:
+                    return new NotificationObject(MailboxJson.Serialize(folder));
+                case EventTypes.GrantCreated or EventTypes.GrantUpdated or EventTypes.GrantDeleted
+                    when JsonSerializer.Deserialize(stored.Payload, MailboxJson.Default.GrantObject) is { } grant:
+                    return new NotificationObject(MailboxJson.Serialize(grant));
+            }
         }
-        if (stored.Type.StartsWith("folder.", StringComparison.Ordinal)
-            && JsonSerializer.Deserialize(stored.Payload, MailboxJson.Default.FolderObject) is { } folder)
+        catch (JsonException)
         {
-            return new NotificationObject(MailboxJson.Serialize(folder));
+            // Not the object this type usually carries: send what the core stored, as it is.
         }
-        if (stored.Type.StartsWith("grant.", StringComparison.Ordinal)
-            && JsonSerializer.Deserialize(stored.Payload, MailboxJson.Default.GrantObject) is { } grant)
-        {
-            return new NotificationObject(MailboxJson.Serialize(grant));
-        }
+        // Other types (message.delivered, message.bounced, ...) carry their own objects.
         return new NotificationObject(stored.Payload);
     }
 
