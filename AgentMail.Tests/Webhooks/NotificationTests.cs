@@ -163,6 +163,22 @@ public sealed class NotificationTests
         Assert.Equal("folder", renamed.GetProperty("object").GetString());
     }
 
+    [Fact]
+    public async Task Other_event_types_carry_the_payload_their_writer_stored()
+    {
+        await using var context = await WebhookTestContext.CreateAsync();
+        await context.CreateDestinationAsync("bounced", [EventTypes.MessageBounced]);
+        await context.StartDispatcherAsync();
+        var grant = await context.CreateGrantAsync();
+        // As the outbound queue writes it: not a message object.
+        const string payload = "{\"recipient\": \"nobody@example.com\", \"status\": \"bounced\", \"smtp_reply\": \"550 5.1.1 no such user\"}";
+        await context.ScalarAsync<int>("INSERT INTO events (grant_id, type, object_id, payload) VALUES ($1, 'message.bounced', 'o-1', $2::jsonb) RETURNING 1", grant.Id, payload);
+
+        var notification = ReceivedNotification.Parse(Assert.Single(await context.Receiver.WaitForPostsAsync("bounced", 1)));
+        Assert.Equal("message.bounced", notification.Type);
+        Assert.True(JsonElement.DeepEquals(JsonDocument.Parse(payload).RootElement, notification.Object));
+    }
+
     /// <summary>The order the test made them in (notifications may arrive in any order).</summary>
     private sealed class EventOrder : IComparer<string>
     {

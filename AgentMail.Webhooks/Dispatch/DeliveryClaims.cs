@@ -17,7 +17,7 @@ namespace AgentMail.Webhooks.Dispatch;
 /// claimer marks the stale attempt abandoned and tries again. Outcomes are written only by the
 /// holder of the current claim.
 /// </summary>
-public sealed class DeliveryClaims(MailboxDatabase database, WorkerIdentity worker, IOptionsMonitor<WebhooksOptions> options)
+public sealed class DeliveryClaims(DispatcherDatabase database, WorkerIdentity worker, IOptionsMonitor<WebhooksOptions> options)
 {
     private const string ClaimSql = """
         WITH open AS (

@@ -20,7 +20,18 @@ public sealed partial class DeliveryWorker(
     private readonly Dictionary<Guid, int> _busy = [];
     private readonly ConcurrentDictionary<Guid, Task> _running = new();
     private readonly CancellationTokenSource _abort = new();
+    private readonly Lock _timers = new();
+    private ITimer? _refill;
+    private ITimer? _retry;
+    private long _retryDue = long.MaxValue;
+    private int _refillPending;
     private int _inFlight;
+
+    /// <summary>
+    /// How long a freed slot waits before the worker claims again, so that attempts finishing
+    /// together under load are refilled by one claim rather than one claim each.
+    /// </summary>
+    public static readonly TimeSpan RefillDelay = TimeSpan.FromMilliseconds(2);
 
     /// <summary>How long attempts in flight may finish after the host starts stopping before they are cut off (and retried elsewhere).</summary>
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
@@ -119,25 +130,51 @@ public sealed partial class DeliveryWorker(
                     _busy[delivery.DestinationId]--;
             }
             Interlocked.Decrement(ref _inFlight);
-            signals.Deliveries.Set();
+            SlotFreed();
         }
     }
 
-    /// <summary>Looks again when a retry this worker scheduled falls due, instead of waiting for the sweep.</summary>
+    private void SlotFreed()
+    {
+        if (Interlocked.Exchange(ref _refillPending, 1) == 1)
+            return;
+        lock (_timers)
+        {
+            _refill ??= clock.CreateTimer(_ =>
+            {
+                Volatile.Write(ref _refillPending, 0);
+                signals.Deliveries.Set();
+            }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _refill.Change(RefillDelay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Looks again when the earliest retry this worker scheduled falls due, instead of waiting for the sweep.</summary>
     private void WakeAfter(TimeSpan delay)
     {
         if (delay >= options.CurrentValue.PollInterval)
             return; // the sweep finds it
-        ITimer? timer = null;
-        timer = clock.CreateTimer(_ =>
+        var due = clock.GetTimestamp() + (long)(delay.TotalSeconds * clock.TimestampFrequency);
+        lock (_timers)
         {
-            signals.Deliveries.Set();
-            timer?.Dispose();
-        }, null, delay, Timeout.InfiniteTimeSpan);
+            if (due >= _retryDue)
+                return; // an earlier wake-up is set: its claim, or the sweep, finds this one
+            _retryDue = due;
+            // Kept in a field: an unreferenced timer may be collected before it fires.
+            _retry ??= clock.CreateTimer(_ =>
+            {
+                lock (_timers)
+                    _retryDue = long.MaxValue;
+                signals.Deliveries.Set();
+            }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _retry.Change(delay, Timeout.InfiniteTimeSpan);
+        }
     }
 
     public override void Dispose()
     {
+        _refill?.Dispose();
+        _retry?.Dispose();
         _abort.Dispose();
         base.Dispose();
     }

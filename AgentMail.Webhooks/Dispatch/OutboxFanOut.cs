@@ -12,7 +12,7 @@ namespace AgentMail.Webhooks.Dispatch;
 /// event) and marks the events dispatched. Either all of that commits or none of it does, so
 /// an event is never lost and never fanned out twice.
 /// </summary>
-public sealed class OutboxFanOut(MailboxDatabase database, IOptionsMonitor<WebhooksOptions> options)
+public sealed class OutboxFanOut(DispatcherDatabase database, IOptionsMonitor<WebhooksOptions> options)
 {
     private const string Sql = """
         WITH claimed AS (

@@ -20,6 +20,7 @@ public static class WebhooksExtensions
         builder.AddWebhookDelivery();
         var services = builder.Services;
         services.AddSingleton<WorkerIdentity>();
+        services.AddSingleton<DispatcherDatabase>();
         services.AddSingleton<DispatchSignals>();
         services.AddSingleton<OutboxFanOut>();
         services.AddSingleton<DeliveryClaims>();

@@ -1,4 +1,5 @@
 using AgentMail.Mailbox.Storage;
+using AgentMail.Webhooks.Dispatch;
 using AgentMail.Webhooks.Core;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -17,7 +18,7 @@ public sealed record StatusChange(Guid DestinationId, string WebhookUrl, string 
 /// and nothing but the user (PUT status active) makes it active again. Each transition is one
 /// conditional UPDATE, so any number of workers may run this at once.
 /// </summary>
-public sealed class DestinationHealth(MailboxDatabase database, IOptionsMonitor<WebhooksOptions> options)
+public sealed class DestinationHealth(DispatcherDatabase database, IOptionsMonitor<WebhooksOptions> options)
 {
     private const string Sql = """
         WITH windowed AS (

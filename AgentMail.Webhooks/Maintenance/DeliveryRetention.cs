@@ -1,4 +1,4 @@
-using AgentMail.Mailbox.Storage;
+using AgentMail.Webhooks.Dispatch;
 using AgentMail.Webhooks.Core;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -10,7 +10,7 @@ namespace AgentMail.Webhooks.Maintenance;
 /// <see cref="WebhooksOptions.DeliveryRetention"/> ago, in small batches, once an hour, so the
 /// delivery log does not grow without bound. Pending deliveries are never touched.
 /// </summary>
-public sealed partial class DeliveryRetention(MailboxDatabase database, IOptionsMonitor<WebhooksOptions> options, ILogger<DeliveryRetention> logger)
+public sealed partial class DeliveryRetention(DispatcherDatabase database, IOptionsMonitor<WebhooksOptions> options, ILogger<DeliveryRetention> logger)
     : BackgroundService
 {
     private const int BatchSize = 5000;
