@@ -58,3 +58,4 @@ CREATE TABLE webhook_attempts (
 );
 CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts (delivery_id, id);
 CREATE INDEX webhook_attempts_by_destination ON webhook_attempts (destination_id, finished_at);
+CREATE INDEX webhook_attempts_recent ON webhook_attempts (finished_at);            -- the health window
