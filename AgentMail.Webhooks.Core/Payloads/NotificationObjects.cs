@@ -74,7 +74,15 @@ public sealed class NotificationObjects(MailboxDatabase database, BlobReader blo
             structureBytes = reader.GetFieldValue<byte[]>(1);
             prefix = reader.GetFieldValue<byte[]>(2);
         }
-        var structure = MessageStructure.FromBytes(structureBytes);
+        MessageStructure structure;
+        try
+        {
+            structure = MessageStructure.FromBytes(structureBytes);
+        }
+        catch (FormatException)
+        {
+            return null; // a stored structure this version cannot read: the notification goes without the body
+        }
         var extent = MessageBody.GetHtmlExtent(structure);
         if (extent <= prefix.Length)
             return MessageBody.GetHtml(prefix.AsSpan(0, (int)extent), structure);
