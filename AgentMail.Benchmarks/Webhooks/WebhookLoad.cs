@@ -68,8 +68,11 @@ public static class WebhookLoad
             var produced = backlogClock.Elapsed;
             var start = receiver.Distinct;
             var firstBefore = receiver.FirstSeen.Values.Max();
+            var cpu = new CpuMeter(postgres.DataDirectory);
             dispatchers = await StartDispatchersAsync(options, mailstore, redis.ConnectionString);
+            var cpuBefore = cpu.Read();
             await WaitForAsync(receiver, start + options.ThroughputEvents);
+            var cpuAfter = cpu.Read();
             await StopAsync(dispatchers);
             var drained = receiver.FirstSeen.Values.Where(t => t > firstBefore).Order().ToList();
             var span = drained[^1] - drained[0];
@@ -79,6 +82,7 @@ public static class WebhookLoad
             Console.WriteLine($"workers                      {options.Workers}");
             Console.WriteLine($"event-to-delivery latency    p50 {Ms(Percentile(latencies, 0.50))}  p90 {Ms(Percentile(latencies, 0.90))}  p99 {Ms(Percentile(latencies, 0.99))}  max {Ms(latencies[^1])}  ({latencies.Count} events at {options.Rate}/s)");
             Console.WriteLine($"sustained deliveries/s       {throughput.ToString("F0", CultureInfo.InvariantCulture)}  ({drained.Count} deliveries in {span.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s; backlog committed at {(options.ThroughputEvents / produced.TotalSeconds).ToString("F0", CultureInfo.InvariantCulture)}/s)");
+            Console.WriteLine($"CPU per delivery             {PerDelivery(cpuAfter.Self - cpuBefore.Self, options.ThroughputEvents)} dispatcher + receiver, {PerDelivery(cpuAfter.Postgres - cpuBefore.Postgres, options.ThroughputEvents)} PostgreSQL ({Environment.ProcessorCount} cores, load average {LoadAverage()})");
             Console.WriteLine($"duplicates                   {receiver.Posts - receiver.Distinct}");
             return 0;
         }
@@ -93,6 +97,12 @@ public static class WebhookLoad
             }
         }
     }
+
+    private static string PerDelivery(TimeSpan cpu, int deliveries) =>
+        (cpu.TotalMilliseconds / deliveries).ToString("F3", CultureInfo.InvariantCulture) + " ms";
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture) + " ms";
 

@@ -56,28 +56,6 @@ public sealed class DeliveryClaims(DispatcherDatabase database, WorkerIdentity w
                   e.id, e.grant_id, e.type, e.object_id, e.payload::text, e.created_at
         """;
 
-    private const string SucceededSql = """
-        UPDATE webhook_deliveries SET status = 'delivered', completed_at = clock_timestamp(), claimed_attempt = NULL,
-            last_status_code = $3, last_error = NULL
-        WHERE id = $1 AND claimed_attempt = $2
-        """;
-
-    private const string FailedSql = """
-        UPDATE webhook_deliveries SET
-            status = CASE WHEN $3 AND clock_timestamp() + $4 <= retry_until THEN 'pending' ELSE 'failed' END,
-            completed_at = CASE WHEN $3 AND clock_timestamp() + $4 <= retry_until THEN NULL ELSE clock_timestamp() END,
-            next_attempt_at = clock_timestamp() + $4,
-            claimed_attempt = NULL, last_status_code = $5, last_error = $6
-        WHERE id = $1 AND claimed_attempt = $2
-        RETURNING status
-        """;
-
-    private const string AttemptSql = """
-        UPDATE webhook_attempts SET outcome = $2, status_code = $3, error = $4, response_body = $5,
-            finished_at = clock_timestamp(), duration_ms = $6
-        WHERE id = $1
-        """;
-
     /// <summary>
     /// Claims up to <paramref name="limit"/> due deliveries, at most
     /// <see cref="WebhooksOptions.MaxConcurrencyPerDestination"/> in flight per destination counting
@@ -104,60 +82,4 @@ public sealed class DeliveryClaims(DispatcherDatabase database, WorkerIdentity w
         }
         return claimed;
     }
-
-    /// <summary>
-    /// Records the attempt and moves the delivery on: delivered, retried after
-    /// <paramref name="retryDelay"/>, or failed (not retryable, or past its retry period).
-    /// Returns the delivery's new status, or null when this worker no longer held the claim.
-    /// </summary>
-    public async Task<string?> RecordAsync(ClaimedDelivery delivery, SendResult result, TimeSpan retryDelay, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(connection);
-        NpgsqlBatchCommand outcome;
-        if (result.Succeeded)
-        {
-            outcome = new NpgsqlBatchCommand(SucceededSql);
-            outcome.Parameters.AddWithValue(delivery.Id);
-            outcome.Parameters.AddWithValue(delivery.AttemptId);
-            outcome.Parameters.Add(Nullable(result.StatusCode));
-        }
-        else
-        {
-            outcome = new NpgsqlBatchCommand(FailedSql);
-            outcome.Parameters.AddWithValue(delivery.Id);
-            outcome.Parameters.AddWithValue(delivery.AttemptId);
-            outcome.Parameters.AddWithValue(result.Retryable);
-            outcome.Parameters.AddWithValue(retryDelay);
-            outcome.Parameters.Add(Nullable(result.StatusCode));
-            outcome.Parameters.Add(Nullable(result.Error));
-        }
-        batch.BatchCommands.Add(outcome);
-
-        var attempt = new NpgsqlBatchCommand(AttemptSql);
-        attempt.Parameters.AddWithValue(delivery.AttemptId);
-        attempt.Parameters.AddWithValue(result.Succeeded ? "succeeded" : "failed");
-        attempt.Parameters.Add(Nullable(result.StatusCode));
-        attempt.Parameters.Add(Nullable(result.Error));
-        attempt.Parameters.Add(Nullable(result.ResponseBody));
-        attempt.Parameters.AddWithValue((int)Math.Min(int.MaxValue, result.Duration.TotalMilliseconds));
-        batch.BatchCommands.Add(attempt);
-
-        if (result.Succeeded)
-        {
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return outcome.RecordsAffected > 0 ? DeliveryStatus.Delivered : null;
-        }
-        string? status = null;
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                status = reader.GetString(0);
-        }
-        return status;
-    }
-
-    private static NpgsqlParameter Nullable(int? value) => new NpgsqlParameter<int?> { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Integer };
-
-    private static NpgsqlParameter Nullable(string? value) => new NpgsqlParameter<string?> { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Text };
 }

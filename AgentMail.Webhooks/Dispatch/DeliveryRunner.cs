@@ -15,7 +15,7 @@ namespace AgentMail.Webhooks.Dispatch;
 public sealed partial class DeliveryRunner(
     NotificationObjects objects,
     WebhookSender sender,
-    DeliveryClaims claims,
+    OutcomeRecorder recorder,
     IOptionsMonitor<WebhooksOptions> options,
     IOptions<MailboxOptions> mailbox,
     TimeProvider clock,
@@ -59,7 +59,7 @@ public sealed partial class DeliveryRunner(
             delay = RetrySchedule.After(delivery.Attempt, null, settings);
         }
 
-        var status = await claims.RecordAsync(delivery, result, delay, CancellationToken.None).ConfigureAwait(false);
+        var status = await recorder.RecordAsync(delivery, result, delay).ConfigureAwait(false);
 
         var outcome = result.Succeeded ? "succeeded" : "failed";
         WebhooksMetrics.Attempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome));

@@ -24,6 +24,7 @@ public static class WebhooksExtensions
         services.AddSingleton<DispatchSignals>();
         services.AddSingleton<OutboxFanOut>();
         services.AddSingleton<DeliveryClaims>();
+        services.AddSingleton<OutcomeRecorder>();
         services.AddSingleton<DeliveryRunner>();
         services.AddSingleton<DestinationHealth>();
         services.AddHostedService<FanOutWorker>();
