@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using AgentMail.Api.Infrastructure.Errors;
 using AgentMail.Api.Infrastructure.Json;
 using AgentMail.Api.Infrastructure.Paging;
@@ -172,13 +173,19 @@ public static class WebhookEndpoints
         var destination = await FindAsync(id, store, cancellationToken);
         var query = new QueryParameters(request.Query);
         var limit = query.Limit(50, MaxDeliveryPageSize);
+        // The position is the last event id of the page (deliveries are listed newest event first).
         var scope = $"webhook-deliveries:{destination.Id:N}";
-        var position = pageTokens.Read(query.String("page_token", PageTokens.MaxLength), scope, PagePositions.KeysetLength) is { } bytes
-            ? PagePositions.ReadKeyset(bytes)
-            : ((DateTimeOffset, Guid)?)null;
-        var page = await deliveries.ListAsync(destination.Id, limit,
-            position is var (time, last) ? new DeliveryPosition(time, last) : null, cancellationToken);
-        var next = page.Next is { } n ? pageTokens.Create(scope, PagePositions.Keyset(n.CreatedAt, n.Id)) : null;
+        var position = pageTokens.Read(query.String("page_token", PageTokens.MaxLength), scope, sizeof(long)) is { } bytes
+            ? new DeliveryPosition(BinaryPrimitives.ReadInt64BigEndian(bytes))
+            : null;
+        var page = await deliveries.ListAsync(destination.Id, limit, position, cancellationToken);
+        string? next = null;
+        if (page.Next is { } last)
+        {
+            var lastBytes = new byte[sizeof(long)];
+            BinaryPrimitives.WriteInt64BigEndian(lastBytes, last.EventId);
+            next = pageTokens.Create(scope, lastBytes);
+        }
         return ApiResults.List(page.Deliveries.Select(WebhookDeliveryObject.From).ToList(), WebhookJson.Default.WebhookDeliveryObject, next);
     }
 

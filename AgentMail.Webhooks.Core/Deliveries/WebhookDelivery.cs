@@ -26,8 +26,8 @@ public sealed record WebhookDelivery
 }
 
 /// <summary>
-/// One POST. Outcome: in_progress, succeeded, failed, or abandoned (the worker making it stopped;
-/// another worker retried after its claim expired).
+/// One POST. Outcome: succeeded, failed, abandoned (the worker making it stopped; another worker
+/// retried after its claim expired), or in_progress (the one in flight, from the delivery's lease).
 /// </summary>
 public sealed record DeliveryAttempt(
     int Attempt,
@@ -40,8 +40,8 @@ public sealed record DeliveryAttempt(
     DateTimeOffset? FinishedAt,
     int? DurationMs);
 
-/// <summary>A page of deliveries, newest first; <see cref="Next"/> (the last one's position) continues it.</summary>
+/// <summary>A page of deliveries, newest event first; <see cref="Next"/> (the last one's position) continues it.</summary>
 public sealed record DeliveryPage(IReadOnlyList<WebhookDelivery> Deliveries, DeliveryPosition? Next);
 
-/// <summary>Where a newest-first page of deliveries stopped.</summary>
-public sealed record DeliveryPosition(DateTimeOffset CreatedAt, Guid Id);
+/// <summary>Where a newest-first page of deliveries stopped: its last event.</summary>
+public sealed record DeliveryPosition(long EventId);

@@ -11,29 +11,29 @@ public sealed class WebhookDeliveryStore(MailboxDatabase database, IRedisClient 
 {
     private const string Columns = """
         d.id, d.destination_id, d.event_id, d.event_type, d.status, d.attempts, d.created_at,
-        d.next_attempt_at, d.completed_at, d.last_status_code, d.last_error
+        d.next_attempt_at, d.completed_at, d.last_status_code, d.last_error,
+        CASE WHEN d.leased_until > clock_timestamp() THEN d.leased_by END, d.leased_at
         """;
 
-    /// <summary>Deliveries of a destination, newest first, <paramref name="limit"/> at a time, starting after <paramref name="after"/>.</summary>
+    /// <summary>Deliveries of a destination, newest event first, <paramref name="limit"/> at a time, starting after <paramref name="after"/>.</summary>
     public async Task<DeliveryPage> ListAsync(Guid destinationId, int limit, DeliveryPosition? after, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand($"""
             SELECT {Columns} FROM webhook_deliveries d
-            WHERE d.destination_id = $1 AND ($2::timestamptz IS NULL OR (d.created_at, d.id) < ($2, $3))
-            ORDER BY d.created_at DESC, d.id DESC
-            LIMIT $4
+            WHERE d.destination_id = $1 AND d.event_id < $2
+            ORDER BY d.event_id DESC
+            LIMIT $3
             """, connection);
         command.Parameters.AddWithValue(destinationId);
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = after?.CreatedAt, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-        command.Parameters.AddWithValue(after?.Id ?? Guid.Empty);
+        command.Parameters.AddWithValue(after?.EventId ?? long.MaxValue);
         command.Parameters.AddWithValue(limit + 1);
         var deliveries = await ReadDeliveriesAsync(command, cancellationToken).ConfigureAwait(false);
         DeliveryPosition? next = null;
         if (deliveries.Count > limit)
         {
             deliveries.RemoveAt(limit);
-            next = new DeliveryPosition(deliveries[^1].CreatedAt, deliveries[^1].Id);
+            next = new DeliveryPosition(deliveries[^1].Delivery.EventId);
         }
         return new DeliveryPage(await WithAttemptsAsync(connection, deliveries, cancellationToken).ConfigureAwait(false), next);
     }
@@ -58,7 +58,7 @@ public sealed class WebhookDeliveryStore(MailboxDatabase database, IRedisClient 
         await using (var command = new NpgsqlCommand("""
             UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = clock_timestamp(),
                 retry_until = clock_timestamp() + $3, completed_at = NULL
-            WHERE id = $1 AND destination_id = $2 AND NOT (status = 'pending' AND claimed_attempt IS NOT NULL)
+            WHERE id = $1 AND destination_id = $2 AND NOT (status = 'pending' AND leased_until > clock_timestamp())
             """, connection))
         {
             command.Parameters.AddWithValue(deliveryId);
@@ -70,14 +70,16 @@ public sealed class WebhookDeliveryStore(MailboxDatabase database, IRedisClient 
         return await GetAsync(destinationId, deliveryId, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<List<WebhookDelivery>> ReadDeliveriesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    private static async Task<List<(WebhookDelivery Delivery, DeliveryAttempt? InFlight)>> ReadDeliveriesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
-        var deliveries = new List<WebhookDelivery>();
+        var deliveries = new List<(WebhookDelivery, DeliveryAttempt?)>();
         await using var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var status = r.GetString(4);
-            deliveries.Add(new WebhookDelivery
+            var inFlight = r.IsDBNull(11) ? null
+                : new DeliveryAttempt(r.GetInt32(5), "in_progress", null, null, null, r.GetString(11), r.GetFieldValue<DateTimeOffset>(12), null, null);
+            deliveries.Add((new WebhookDelivery
             {
                 Id = r.GetGuid(0),
                 DestinationId = r.GetGuid(1),
@@ -90,20 +92,21 @@ public sealed class WebhookDeliveryStore(MailboxDatabase database, IRedisClient 
                 CompletedAt = r.IsDBNull(8) ? null : r.GetFieldValue<DateTimeOffset>(8),
                 LastStatusCode = r.IsDBNull(9) ? null : r.GetInt32(9),
                 LastError = r.IsDBNull(10) ? null : r.GetString(10),
-            });
+            }, inFlight));
         }
         return deliveries;
     }
 
-    private static async Task<List<WebhookDelivery>> WithAttemptsAsync(NpgsqlConnection connection, List<WebhookDelivery> deliveries, CancellationToken cancellationToken)
+    /// <summary>The attempt log of each delivery, oldest first, ending with the attempt in flight if there is one.</summary>
+    private static async Task<List<WebhookDelivery>> WithAttemptsAsync(NpgsqlConnection connection, List<(WebhookDelivery Delivery, DeliveryAttempt? InFlight)> deliveries, CancellationToken cancellationToken)
     {
         if (deliveries.Count == 0)
-            return deliveries;
+            return [];
         await using var command = new NpgsqlCommand("""
             SELECT delivery_id, attempt, outcome, status_code, error, response_body, worker, started_at, finished_at, duration_ms
-            FROM webhook_attempts WHERE delivery_id = ANY($1) ORDER BY id
+            FROM webhook_attempts WHERE delivery_id = ANY($1) ORDER BY attempt, id
             """, connection);
-        command.Parameters.AddWithValue(deliveries.Select(d => d.Id).ToArray());
+        command.Parameters.AddWithValue(deliveries.Select(d => d.Delivery.Id).ToArray());
         var attempts = new Dictionary<Guid, List<DeliveryAttempt>>();
         await using (var r = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -123,6 +126,12 @@ public sealed class WebhookDeliveryStore(MailboxDatabase database, IRedisClient 
                     r.IsDBNull(9) ? null : r.GetInt32(9)));
             }
         }
-        return deliveries.Select(d => d with { AttemptLog = attempts.GetValueOrDefault(d.Id) ?? [] }).ToList();
+        return deliveries.Select(d =>
+        {
+            var log = attempts.GetValueOrDefault(d.Delivery.Id) ?? [];
+            if (d.InFlight is { } inFlight)
+                log.Add(inFlight);
+            return d.Delivery with { AttemptLog = log };
+        }).ToList();
     }
 }

@@ -1,5 +1,4 @@
 using AgentMail.Mailbox.Events;
-using AgentMail.Mailbox.Storage;
 using AgentMail.Webhooks.Core;
 using AgentMail.Webhooks.Core.Deliveries;
 using AgentMail.Webhooks.Core.Http;
@@ -10,11 +9,11 @@ using NpgsqlTypes;
 namespace AgentMail.Webhooks.Dispatch;
 
 /// <summary>
-/// Claims due deliveries and records how their attempts went. A claim is a lease: in one
-/// statement the worker locks due rows (<c>SKIP LOCKED</c>, so two workers never take the same
-/// one), starts an attempt row, and moves <c>next_attempt_at</c> a lease ahead, which hides the
-/// delivery from every other worker until this one finishes — or dies, in which case the next
-/// claimer marks the stale attempt abandoned and tries again. Outcomes are written only by the
+/// Claims due deliveries. A claim is a lease: in one statement the worker locks due rows
+/// (<c>SKIP LOCKED</c>, so two workers never take the same one), counts the attempt and sets
+/// <c>leased_until</c> a lease ahead, which hides the delivery from every other worker until this
+/// one records the outcome — or dies, in which case the next claimer logs the stale attempt as
+/// abandoned and tries again. Outcomes are written only by the
 /// holder of the current claim.
 /// </summary>
 public sealed class DeliveryClaims(DispatcherDatabase database, WorkerIdentity worker, IOptionsMonitor<WebhooksOptions> options)
@@ -29,9 +28,10 @@ public sealed class DeliveryClaims(DispatcherDatabase database, WorkerIdentity w
             SELECT w.*, o.slots,
                    row_number() OVER (PARTITION BY w.destination_id ORDER BY w.next_attempt_at, w.event_id) AS rank
             FROM open o CROSS JOIN LATERAL (
-                SELECT w.id, w.destination_id, w.attempts, w.claimed_attempt, w.next_attempt_at, w.event_id
+                SELECT w.id, w.destination_id, w.attempts, w.leased_by, w.leased_at, w.next_attempt_at, w.event_id
                 FROM webhook_deliveries w
                 WHERE w.destination_id = o.id AND w.status = 'pending' AND w.next_attempt_at <= clock_timestamp()
+                  AND (w.leased_until IS NULL OR w.leased_until <= clock_timestamp())
                 ORDER BY w.next_attempt_at
                 LIMIT $3
                 FOR UPDATE SKIP LOCKED
@@ -39,22 +39,20 @@ public sealed class DeliveryClaims(DispatcherDatabase database, WorkerIdentity w
         ), picked AS (
             SELECT * FROM candidates WHERE rank <= slots ORDER BY next_attempt_at, event_id LIMIT $4
         ), abandoned AS (
-            UPDATE webhook_attempts a
-            SET outcome = 'abandoned', finished_at = clock_timestamp(),
-                error = 'The worker making this attempt stopped before it finished; another worker took the delivery over when its claim expired.'
-            FROM picked p WHERE a.id = p.claimed_attempt AND a.outcome = 'in_progress'
-        ), started AS (
-            INSERT INTO webhook_attempts (delivery_id, destination_id, attempt, worker)
-            SELECT p.id, p.destination_id, p.attempts + 1, $6 FROM picked p
-            RETURNING id, delivery_id, attempt
+            INSERT INTO webhook_attempts (delivery_id, destination_id, attempt, outcome, error, worker, started_at, finished_at)
+            SELECT p.id, p.destination_id, p.attempts, 'abandoned',
+                   'The worker making this attempt stopped before it finished; another worker took the delivery over when its claim expired.',
+                   p.leased_by, p.leased_at, clock_timestamp()
+            FROM picked p WHERE p.leased_by IS NOT NULL
         )
         UPDATE webhook_deliveries w
-        SET attempts = s.attempt, claimed_attempt = s.id, next_attempt_at = clock_timestamp() + $5
-        FROM started s, webhook_destinations d, events e
-        WHERE w.id = s.delivery_id AND d.id = w.destination_id AND e.id = w.event_id
-        RETURNING w.id, w.destination_id, s.id, s.attempt, d.webhook_url, d.secret, d.compressed_delivery,
+        SET attempts = w.attempts + 1, leased_until = clock_timestamp() + $5, leased_by = $6, leased_at = clock_timestamp()
+        FROM picked p, webhook_destinations d, events e
+        WHERE w.id = p.id AND d.id = w.destination_id AND e.id = w.event_id
+        RETURNING w.id, w.destination_id, w.attempts, w.leased_at, d.webhook_url, d.secret, d.compressed_delivery,
                   e.id, e.grant_id, e.type, e.object_id, e.payload::text, e.created_at
         """;
+
 
     /// <summary>
     /// Claims up to <paramref name="limit"/> due deliveries, at most
@@ -77,7 +75,7 @@ public sealed class DeliveryClaims(DispatcherDatabase database, WorkerIdentity w
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             claimed.Add(new ClaimedDelivery(
-                r.GetGuid(0), r.GetGuid(1), r.GetInt64(2), r.GetInt32(3), r.GetString(4), r.GetString(5), r.GetBoolean(6),
+                r.GetGuid(0), r.GetGuid(1), r.GetInt32(2), r.GetFieldValue<DateTimeOffset>(3), r.GetString(4), r.GetString(5), r.GetBoolean(6),
                 new StoredEvent(r.GetInt64(7), r.GetGuid(8), r.GetString(9), r.GetString(10), r.GetString(11), r.GetFieldValue<DateTimeOffset>(12))));
         }
         return claimed;

@@ -17,8 +17,9 @@ public sealed partial class OutcomeRecorder : IAsyncDisposable
 
     private const string Sql = """
         WITH o AS (
-            SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::boolean[], $4::boolean[], $5::interval[], $6::integer[], $7::text[], $8::text[], $9::integer[])
-                AS o(delivery_id, attempt_id, succeeded, retryable, delay, status_code, error, response_body, duration_ms)
+            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::integer[], $4::boolean[], $5::boolean[], $6::interval[],
+                                 $7::integer[], $8::text[], $9::text[], $10::timestamptz[], $11::integer[])
+                AS o(delivery_id, destination_id, attempt, succeeded, retryable, delay, status_code, error, response_body, started_at, duration_ms)
         ), deliveries AS (
             UPDATE webhook_deliveries w SET
                 status = CASE WHEN o.succeeded THEN 'delivered'
@@ -27,28 +28,30 @@ public sealed partial class OutcomeRecorder : IAsyncDisposable
                 completed_at = CASE WHEN NOT o.succeeded AND o.retryable AND clock_timestamp() + o.delay <= w.retry_until
                                     THEN NULL ELSE clock_timestamp() END,
                 next_attempt_at = CASE WHEN o.succeeded THEN w.next_attempt_at ELSE clock_timestamp() + o.delay END,
-                claimed_attempt = NULL,
+                leased_until = NULL, leased_by = NULL, leased_at = NULL,
                 last_status_code = o.status_code,
                 last_error = CASE WHEN o.succeeded THEN NULL ELSE o.error END
-            FROM o WHERE w.id = o.delivery_id AND w.claimed_attempt = o.attempt_id
+            FROM o WHERE w.id = o.delivery_id AND w.attempts = o.attempt AND w.leased_by = $12
             RETURNING w.id, w.status
         ), attempts AS (
-            UPDATE webhook_attempts a SET
-                outcome = CASE WHEN o.succeeded THEN 'succeeded' ELSE 'failed' END,
-                status_code = o.status_code, error = o.error, response_body = o.response_body,
-                finished_at = clock_timestamp(), duration_ms = o.duration_ms
-            FROM o WHERE a.id = o.attempt_id
+            INSERT INTO webhook_attempts (delivery_id, destination_id, attempt, outcome, status_code, error, response_body, worker, started_at, finished_at, duration_ms)
+            SELECT o.delivery_id, o.destination_id, o.attempt, CASE WHEN o.succeeded THEN 'succeeded' ELSE 'failed' END,
+                   o.status_code, o.error, o.response_body, $12, o.started_at, clock_timestamp(), o.duration_ms
+            FROM o WHERE EXISTS (SELECT 1 FROM webhook_deliveries x WHERE x.id = o.delivery_id)
         )
         SELECT id, status FROM deliveries
         """;
 
+
     private readonly DispatcherDatabase _database;
+    private readonly WorkerIdentity _worker;
     private readonly Channel<Outcome> _queue = Channel.CreateUnbounded<Outcome>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
-    public OutcomeRecorder(DispatcherDatabase database)
+    public OutcomeRecorder(DispatcherDatabase database, WorkerIdentity worker)
     {
         _database = database;
+        _worker = worker;
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -78,6 +81,13 @@ public sealed partial class OutcomeRecorder : IAsyncDisposable
                 foreach (var outcome in batch)
                     outcome.Recorded.SetResult(statuses.GetValueOrDefault(outcome.Delivery.Id));
             }
+            catch (PostgresException) when (batch.Count > 1)
+            {
+                // One outcome the store refuses (its delivery deleted at that very moment) must not
+                // cost the others theirs: write them one by one.
+                foreach (var outcome in batch)
+                    await WriteAloneAsync(outcome).ConfigureAwait(false);
+            }
             catch (Exception e)
             {
                 foreach (var outcome in batch)
@@ -86,19 +96,35 @@ public sealed partial class OutcomeRecorder : IAsyncDisposable
         }
     }
 
+    private async Task WriteAloneAsync(Outcome outcome)
+    {
+        try
+        {
+            var statuses = await WriteAsync([outcome]).ConfigureAwait(false);
+            outcome.Recorded.SetResult(statuses.GetValueOrDefault(outcome.Delivery.Id));
+        }
+        catch (Exception e)
+        {
+            outcome.Recorded.SetException(e);
+        }
+    }
+
     private async Task<Dictionary<Guid, string>> WriteAsync(List<Outcome> batch)
     {
         await using var connection = await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(Sql, connection);
         command.Parameters.AddWithValue(batch.Select(o => o.Delivery.Id).ToArray());
-        command.Parameters.AddWithValue(batch.Select(o => o.Delivery.AttemptId).ToArray());
+        command.Parameters.AddWithValue(batch.Select(o => o.Delivery.DestinationId).ToArray());
+        command.Parameters.AddWithValue(batch.Select(o => o.Delivery.Attempt).ToArray());
         command.Parameters.AddWithValue(batch.Select(o => o.Result.Succeeded).ToArray());
         command.Parameters.AddWithValue(batch.Select(o => o.Result.Retryable).ToArray());
         command.Parameters.AddWithValue(batch.Select(o => o.RetryDelay).ToArray());
         command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(o => o.Result.StatusCode).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(o => o.Result.Error).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = batch.Select(o => o.Result.ResponseBody).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.AddWithValue(batch.Select(o => o.Delivery.StartedAt).ToArray());
         command.Parameters.AddWithValue(batch.Select(o => (int)Math.Min(int.MaxValue, o.Result.Duration.TotalMilliseconds)).ToArray());
+        command.Parameters.AddWithValue(_worker.Name);
         var statuses = new Dictionary<Guid, string>(batch.Count);
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         while (await reader.ReadAsync().ConfigureAwait(false))

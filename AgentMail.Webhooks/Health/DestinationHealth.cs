@@ -13,9 +13,10 @@ public sealed record StatusChange(Guid DestinationId, string WebhookUrl, string 
 /// Nylas's circuit breaker, over the attempt log: a destination is <c>failing</c> when at least
 /// <see cref="WebhooksOptions.FailingThreshold"/> of its attempts in the last
 /// <see cref="WebhooksOptions.FailingWindow"/> failed; <c>active</c> again when the share drops
-/// below it; <c>failed</c> when it has been failing for <see cref="WebhooksOptions.FailedAfter"/>
-/// with that share of failures over the whole time — then its pending deliveries are given up,
-/// and nothing but the user (PUT status active) makes it active again. Each transition is one
+/// below it (it is re-evaluated every check, so staying failing means failing all along);
+/// <c>failed</c> once it has been failing for <see cref="WebhooksOptions.FailedAfter"/> and the
+/// latest window still fails at that rate — then its pending deliveries are given up, and nothing
+/// but the user (PUT status active) makes it active again. Each transition is one
 /// conditional UPDATE, so any number of workers may run this at once.
 /// </summary>
 public sealed class DestinationHealth(DispatcherDatabase database, IOptionsMonitor<WebhooksOptions> options)
@@ -26,7 +27,7 @@ public sealed class DestinationHealth(DispatcherDatabase database, IOptionsMonit
                    count(*) AS total,
                    count(*) FILTER (WHERE outcome <> 'succeeded') AS failed
             FROM webhook_attempts
-            WHERE finished_at >= clock_timestamp() - $1 AND outcome <> 'in_progress'
+            WHERE finished_at >= clock_timestamp() - $1
             GROUP BY destination_id
         ), to_failing AS (
             UPDATE webhook_destinations d
@@ -43,21 +44,20 @@ public sealed class DestinationHealth(DispatcherDatabase database, IOptionsMonit
         ), to_failed AS (
             UPDATE webhook_destinations d
             SET status = 'failed', status_updated_at = clock_timestamp(), updated_at = clock_timestamp()
-            WHERE d.status = 'failing' AND d.status_updated_at <= clock_timestamp() - $4
-              AND d.id NOT IN (SELECT id FROM to_active)
-              AND (SELECT count(*) FILTER (WHERE a.outcome <> 'succeeded') >= $3 * count(*) AND count(*) >= $2
-                   FROM webhook_attempts a
-                   WHERE a.destination_id = d.id AND a.finished_at >= d.status_updated_at AND a.outcome <> 'in_progress')
+            FROM windowed s
+            WHERE d.id = s.destination_id AND d.status = 'failing' AND d.status_updated_at <= clock_timestamp() - $4
+              AND s.failed >= $3 * s.total
             RETURNING d.id, d.webhook_url, 'failing' AS was, d.status, d.notification_email_addresses
         ), given_up AS (
             UPDATE webhook_deliveries w
-            SET status = 'failed', completed_at = clock_timestamp(), claimed_attempt = NULL,
+            SET status = 'failed', completed_at = clock_timestamp(), leased_until = NULL, leased_by = NULL, leased_at = NULL,
                 last_error = $5
             FROM to_failed f
             WHERE w.destination_id = f.id AND w.status = 'pending'
         )
         SELECT * FROM to_failing UNION ALL SELECT * FROM to_active UNION ALL SELECT * FROM to_failed
         """;
+
 
     public async Task<IReadOnlyList<StatusChange>> EvaluateAsync(CancellationToken cancellationToken)
     {

@@ -41,7 +41,7 @@ public sealed partial class DeliveryRetention(DispatcherDatabase database, IOpti
         await using var command = new NpgsqlCommand("""
             DELETE FROM webhook_deliveries WHERE id IN (
                 SELECT id FROM webhook_deliveries
-                WHERE status <> 'pending' AND completed_at < clock_timestamp() - $1
+                WHERE created_at < clock_timestamp() - $1 AND status <> 'pending' AND completed_at < clock_timestamp() - $1
                 LIMIT $2 FOR UPDATE SKIP LOCKED)
             """, connection);
         command.Parameters.AddWithValue(options.CurrentValue.DeliveryRetention);

@@ -18,9 +18,10 @@ CREATE TABLE webhook_destinations (
     updated_at                      timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 
--- One row per (destination, event): the envelope's stable "id" for the receiver's dedup. A claim
--- is a lease: the claiming worker moves next_attempt_at past the attempt's timeout and records
--- the attempt it runs, so no other worker takes it unless that worker dies.
+-- One row per (destination, event); its id is the notification's "id", the receiver's dedup key.
+-- A claim is a lease: the worker sets leased_until past the attempt's timeout (no indexed column
+-- changes, so the update stays on the page), which hides the delivery from every other worker
+-- unless the holder dies. "attempts" counts attempts started and identifies the current claim.
 CREATE TABLE webhook_deliveries (
     id                  uuid PRIMARY KEY,
     destination_id      uuid NOT NULL REFERENCES webhook_destinations(id) ON DELETE CASCADE,
@@ -30,32 +31,32 @@ CREATE TABLE webhook_deliveries (
     attempts            integer NOT NULL DEFAULT 0,
     next_attempt_at     timestamptz NOT NULL DEFAULT clock_timestamp(),
     retry_until         timestamptz NOT NULL,                       -- give up after a failed attempt past this
-    claimed_attempt     bigint,                                     -- the attempt in flight, if any
+    leased_until        timestamptz,                                -- the attempt in flight: until when it is its worker's
+    leased_by           text,
+    leased_at           timestamptz,
     last_status_code    integer,
     last_error          text,
     created_at          timestamptz NOT NULL DEFAULT clock_timestamp(),
     completed_at        timestamptz,                                -- delivered or given up
-    UNIQUE (destination_id, event_id)
-);
+    UNIQUE (destination_id, event_id)                               -- also the delivery log's order
+) WITH (fillfactor = 80);
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (destination_id, next_attempt_at) WHERE status = 'pending';
-CREATE INDEX webhook_deliveries_recent ON webhook_deliveries (destination_id, created_at DESC, id DESC);
-CREATE INDEX webhook_deliveries_completed ON webhook_deliveries (completed_at) WHERE status <> 'pending';
+CREATE INDEX webhook_deliveries_by_age ON webhook_deliveries USING brin (created_at);   -- retention
 
+-- Every finished attempt, written once when it ends (an attempt in flight is the delivery's lease).
 CREATE TABLE webhook_attempts (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     delivery_id     uuid NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,
     destination_id  uuid NOT NULL,                                  -- health windows without a join
     attempt         integer NOT NULL,                               -- webhook_delivery_attempt sent
-    outcome         text NOT NULL DEFAULT 'in_progress'
-                    CHECK (outcome IN ('in_progress', 'succeeded', 'failed', 'abandoned')),
+    outcome         text NOT NULL CHECK (outcome IN ('succeeded', 'failed', 'abandoned')),
     status_code     integer,
     error           text,
     response_body   text,                                           -- a bounded prefix
     worker          text NOT NULL,
-    started_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
-    finished_at     timestamptz,
+    started_at      timestamptz NOT NULL,
+    finished_at     timestamptz NOT NULL,
     duration_ms     integer
 );
-CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts (delivery_id, id);
-CREATE INDEX webhook_attempts_by_destination ON webhook_attempts (destination_id, finished_at);
-CREATE INDEX webhook_attempts_recent ON webhook_attempts (finished_at);            -- the health window
+CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts (delivery_id);
+CREATE INDEX webhook_attempts_by_time ON webhook_attempts USING brin (finished_at);      -- the health window
