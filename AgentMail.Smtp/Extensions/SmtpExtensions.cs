@@ -1,6 +1,9 @@
 using AgentMail.Protocols.Listeners;
 using AgentMail.Smtp;
+using AgentMail.Smtp.Dkim;
+using AgentMail.Smtp.Dns;
 using AgentMail.Smtp.Inbound;
+using AgentMail.Smtp.Outbound;
 using AgentMail.Smtp.Session;
 using AgentMail.Smtp.Submission;
 
@@ -22,6 +25,16 @@ public static class SmtpExtensions
         services.AddSingleton<SmtpSessionServices>();
         services.AddSingleton<MessageSubmission>();
         services.AddSingleton<InboundDelivery>();
+
+        services.AddOptions<OutboundOptions>().BindConfiguration(OutboundOptions.SectionName);
+        services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.SectionName);
+        services.AddOptions<DnsOptions>().BindConfiguration(DnsOptions.SectionName);
+        services.AddOptions<DkimOptions>().BindConfiguration(DkimOptions.SectionName);
+        services.AddSingleton<DnsClient>();
+        services.AddSingleton<MxResolver>();
+        services.AddSingleton<RemoteDelivery>();
+        services.AddSingleton<DkimSigner>();
+        services.AddHostedService<DeliveryWorker>();
         builder.AddMailListeners<SmtpConnectionHandler>(MailPorts.Submission, MailPorts.Submissions, MailPorts.Mx);
         return builder;
     }

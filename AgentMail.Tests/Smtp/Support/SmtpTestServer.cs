@@ -46,7 +46,9 @@ public sealed class SmtpTestServer : IAsyncDisposable
     public int SubmissionPort { get; }
     public int SubmissionsPort { get; }
     public int MxPort { get; }
-    public static string CertificatePath => Path.Combine(CertificateDirectory, DevelopmentCertificate.CertificateFileName);
+    /// <summary>The test certificate's PEM files (created on first use), which servers and clients here share.</summary>
+    public static string CertificatePath => DevelopmentCertificate.EnsureExists(CertificateDirectory).CertificatePath;
+    public static string KeyPath => DevelopmentCertificate.EnsureExists(CertificateDirectory).KeyPath;
     public string CertificateThumbprint => Services.GetRequiredService<TlsCertificateProvider>().Certificate.Thumbprint;
 
     public static async Task<SmtpTestServer> StartAsync(IDictionary<string, string?>? settings = null, bool ownDatabase = false)
