@@ -25,6 +25,10 @@ public static class ReceivedHeader
         return text.Append("; ").Append(MessageBuilder.FormatDate(date)).ToString();
     }
 
+    /// <summary>For a message that never crossed SMTP here (queued by the API or a submission, delivered to a grant of this deployment).</summary>
+    public static string Local(string host, string id, string recipient, DateTimeOffset date) =>
+        $"from localhost by {host} (AgentMail) id {id} for <{Printable(recipient)}>; {MessageBuilder.FormatDate(date)}";
+
     public static string Protocol(bool esmtp, bool tls, bool smtpUtf8) => (esmtp, tls, smtpUtf8) switch
     {
         (_, true, true) => "UTF8SMTPS",

@@ -152,7 +152,7 @@ internal sealed partial class DeliveryWorker(
     /// </summary>
     private async Task<DeliveryOutcome?> DeliverLocallyAsync(OutboundClaim claim, OutboundRecipient recipient, Grant grant, byte[] message, CancellationToken cancellationToken)
     {
-        var received = ReceivedHeader.Value("localhost", null, mailbox.Value.Hostname, "LOCAL", claim.OutboundId.ToString("N"), recipient.Address, clock.GetUtcNow());
+        var received = ReceivedHeader.Local(mailbox.Value.Hostname, claim.OutboundId.ToString("N"), recipient.Address, clock.GetUtcNow());
         var content = MessageContentReader.Read(InboundDelivery.WithReceived(message, received));
         try
         {

@@ -106,6 +106,30 @@ public sealed class SmtpTestServer : IAsyncDisposable
         return wire;
     }
 
+    /// <summary>Submits <paramref name="message"/> over 465 (AUTH PLAIN, dot-stuffed DATA); returns the final reply.</summary>
+    public async Task<string> SubmitOverSmtpAsync(Grant grant, IEnumerable<string> recipients, string message)
+    {
+        await using var wire = await SignInAsync(grant);
+        Assert.Equal("250 2.1.0 Sender ok", await wire.CommandAsync($"MAIL FROM:<{grant.Email}>"));
+        foreach (var recipient in recipients)
+            Assert.Equal("250 2.1.5 Recipient ok", await wire.CommandAsync($"RCPT TO:<{recipient}>"));
+        Assert.Equal("354 End data with <CR><LF>.<CR><LF>", await wire.CommandAsync("DATA"));
+        var stuffed = (message.StartsWith('.') ? "." : "") + message.Replace("\r\n.", "\r\n..");
+        return await wire.CommandAsync(stuffed + (stuffed.EndsWith("\r\n", StringComparison.Ordinal) ? "" : "\r\n") + ".");
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds (delivery is asynchronous).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"timed out waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
