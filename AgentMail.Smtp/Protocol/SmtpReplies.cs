@@ -59,7 +59,6 @@ public static class SmtpReplies
     public static readonly SmtpReply NeedHelo = new(503, "5.5.1", "Send EHLO or HELO first");
     public static readonly SmtpReply NestedMail = new(503, "5.5.1", "Sender already specified");
     public static readonly SmtpReply NeedMail = new(503, "5.5.1", "Need MAIL command");
-    public static readonly SmtpReply NeedRcpt = new(503, "5.5.1", "Need RCPT command");
     public static readonly SmtpReply AlreadyAuthenticated = new(503, "5.5.1", "Already authenticated");
     public static readonly SmtpReply TlsActive = new(503, "5.5.1", "TLS already active");
     public static readonly SmtpReply DataAfterBdat = new(503, "5.5.1", "DATA not allowed after BDAT in one transaction");

@@ -18,9 +18,6 @@ internal sealed class MailTransaction(MailPath from, bool smtpUtf8, long? declar
 
     public List<AcceptedRecipient> Recipients { get; } = [];
 
-    /// <summary>RCPT commands seen, accepted or not (what the recipient limit counts).</summary>
-    public int RecipientCommands { get; set; }
-
     /// <summary>BDAT: the chunks so far (RFC 3030), and whether one was refused (then only RSET helps).</summary>
     public MessageBuffer? Chunks { get; set; }
     public LineEndingCheck ChunkCheck;

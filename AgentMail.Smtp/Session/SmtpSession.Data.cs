@@ -24,7 +24,7 @@ internal sealed partial class SmtpSession
         }
         if (transaction.Recipients.Count == 0)
         {
-            Reply(transaction.RecipientCommands > 0 ? SmtpReplies.NoValidRecipients : SmtpReplies.NeedRcpt);
+            Reply(SmtpReplies.NoValidRecipients); // RFC 5321 §3.3; the transaction stays until RSET
             return;
         }
         Reply(SmtpReplies.StartData);
@@ -55,8 +55,7 @@ internal sealed partial class SmtpSession
         SmtpReply? refusal = transaction switch
         {
             null => SmtpReplies.NeedMail,
-            { Recipients.Count: 0, RecipientCommands: > 0 } => SmtpReplies.NoValidRecipients,
-            { Recipients.Count: 0 } => SmtpReplies.NeedRcpt,
+            { Recipients.Count: 0 } => SmtpReplies.NoValidRecipients,
             { ChunkRefused: true } => SmtpReplies.ChunkRejected,
             _ => null,
         };

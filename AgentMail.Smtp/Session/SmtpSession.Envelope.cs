@@ -97,7 +97,6 @@ internal sealed partial class SmtpSession
             Reply(SmtpReplies.NeedMail);
             return;
         }
-        transaction.RecipientCommands++;
         if (command.Parameters.Count > 0)
         {
             Reply(SmtpReplies.UnknownParameter); // NOTIFY/ORCPT (RFC 3461) are not offered
