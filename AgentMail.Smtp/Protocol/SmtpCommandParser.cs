@@ -277,7 +277,10 @@ public static class SmtpCommandParser
         return true;
     }
 
-    /// <summary>address-literal = "[" ( IPv4-address-literal / IPv6-address-literal / General-address-literal ) "]".</summary>
+    /// <summary>
+    /// address-literal = "[" ( IPv4-address-literal / IPv6-address-literal ) "]". General-address-literal
+    /// needs a Standardized-tag registered with IANA; the only one is IPv6, so any other tag is refused.
+    /// </summary>
     private static bool TrySkipAddressLiteral(ref SequenceReader<byte> reader)
     {
         reader.Advance(1);
@@ -290,13 +293,10 @@ public static class SmtpCommandParser
             return false;
         var text = Encoding.ASCII.GetString(literal);
         if (text.StartsWith("IPv6:", StringComparison.OrdinalIgnoreCase))
-            return System.Net.IPAddress.TryParse(text[5..], out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
-        var colon = text.IndexOf(':');
-        if (colon < 0)
-            return System.Net.IPAddress.TryParse(text, out var v4) && v4.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && text.Count(c => c == '.') == 3;
-        // General-address-literal = Standardized-tag ":" 1*dcontent; dcontent = %d33-90 / %d94-126
-        return colon > 0 && text[..colon].All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && text.Length > colon + 1
-            && text[(colon + 1)..].All(c => c is >= (char)33 and <= (char)90 or >= (char)94 and <= (char)126);
+            return text.Skip(5).All(c => char.IsAsciiHexDigit(c) || c is ':' or '.')
+                && System.Net.IPAddress.TryParse(text[5..], out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        return text.All(c => char.IsAsciiDigit(c) || c == '.') && text.Count(c => c == '.') == 3
+            && System.Net.IPAddress.TryParse(text, out var v4) && v4.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork;
     }
 
     /// <summary>esmtp-param = esmtp-keyword ["=" esmtp-value]; keyword (ALPHA / DIGIT) *(ALPHA / DIGIT / "-"); value 1*(%d33-60 / %d62-126 / UTF-8).</summary>
