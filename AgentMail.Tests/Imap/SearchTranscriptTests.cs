@@ -54,7 +54,13 @@ public sealed class SearchTranscriptTests
         await Search("BEFORE 12-Jan-2026", "* SEARCH 1 2");
         await Search("ON 12-Jan-2026", "* SEARCH 3");
         await Search("SINCE \"13-Jan-2026\"", "* SEARCH 4 5");
-        await Search("SENTON 21-Nov-2026", "* SEARCH 1 2 3 4 5");
+        // The Date header is the delivery time (today, UTC).
+        var today = DateTime.UtcNow.ToString("d-MMM-yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        await Search($"SENTON {today}", "* SEARCH 1 2 3 4 5");
+        await Search($"SENTSINCE {today}", "* SEARCH 1 2 3 4 5");
+        await Search("SENTSINCE 1-Jan-2100", "* SEARCH");
+        await Search("DRAFT", "* SEARCH");
+        await Search("BCC anyone", "* SEARCH");
         await Search("SENTBEFORE 1-Jan-2026", "* SEARCH");
         await Search("LARGER 400", "* SEARCH 4");
         await Search("SMALLER 400", "* SEARCH 1 2 3 5");
