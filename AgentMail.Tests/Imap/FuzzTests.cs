@@ -50,6 +50,7 @@ public sealed class FuzzTests
 
         var wire = await OpenAsync(server, grant);
         var silent = 0;
+        var bad = 0;
         try
         {
             for (var i = 0; i < 150; i++)
@@ -75,6 +76,7 @@ public sealed class FuzzTests
                 {
                     Assert.True(ImapFuzzer.IsResponseLine(line.Split("\r\n")[0], out _, out _), $"input {i}: malformed response line: {line}");
                     Assert.DoesNotContain("SERVERBUG", line);
+                    if (ImapFuzzer.IsResponseLine(line, out _, out var status) && status == "BAD" || line.StartsWith("* BAD ", StringComparison.Ordinal)) bad++;
                 }
                 if (lines[^1].StartsWith("* BYE", StringComparison.Ordinal))
                 {
@@ -94,6 +96,7 @@ public sealed class FuzzTests
             await wire.DisposeAsync();
         }
         Assert.True(silent < 75, $"{silent} of 150 inputs left the connection waiting for literal data");
+        Assert.True(bad > 50, $"only {bad} BAD responses to 150 hostile inputs");
         await bystander.ExpectOkAsync("B", "NOOP");
         await using var newcomer = await server.ConnectAsync(grant);
         Assert.Single(await newcomer.ExpectOkAsync("L", "LIST \"\" Trash"), l => l.StartsWith("* LIST (", StringComparison.Ordinal) && l.EndsWith(" \"/\" \"Trash\"", StringComparison.Ordinal));
