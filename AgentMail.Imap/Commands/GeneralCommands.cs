@@ -39,12 +39,13 @@ public sealed record LogoutCommand : ImapCommand
     public override string Name => "LOGOUT";
     public override CommandStates States => CommandStates.Any;
 
-    public override Task<CommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
+    public override async Task<CommandResult> ExecuteAsync(ImapSession session, CancellationToken cancellationToken)
     {
+        await session.ReleaseLeaseAsync().ConfigureAwait(false);
         session.Writer.UntaggedLine("BYE AgentMail IMAP server logging out");
         session.Writer.Tagged(session.Tag, "OK", null, "LOGOUT completed");
         session.State = SessionState.Logout;
-        return Task.FromResult(CommandResult.Written);
+        return CommandResult.Written;
     }
 }
 

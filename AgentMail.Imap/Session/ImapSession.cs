@@ -423,13 +423,23 @@ public sealed partial class ImapSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Gives back the connection slot (at LOGOUT, before the OK, so a client that reconnects at once finds it free).</summary>
+    internal async Task ReleaseLeaseAsync()
+    {
+        if (_leaseKey is { } key)
+        {
+            _leaseKey = null;
+            await _services.Redis.ReleaseLeaseAsync(key, LeaseHolder).ConfigureAwait(false);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         State = SessionState.Logout;
         await _timer.DisposeAsync().ConfigureAwait(false);
         _services.Registry.Remove(this);
         if (_subscription is not null) await _subscription.DisposeAsync().ConfigureAwait(false);
-        if (_leaseKey is not null) await _services.Redis.ReleaseLeaseAsync(_leaseKey, LeaseHolder).ConfigureAwait(false);
+        await ReleaseLeaseAsync().ConfigureAwait(false);
         Framer.ReleaseCommand();
         if (_tls is not null) await _tls.DisposeAsync().ConfigureAwait(false);
     }

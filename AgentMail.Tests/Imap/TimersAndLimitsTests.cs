@@ -121,6 +121,11 @@ public sealed class TimersAndLimitsTests(TimersAndLimitsTests.FastServer fixture
         await deaf.Messages.SetFlagsAsync(grant.Id, MessageSelection.Ids(message.Id), FlagChange.Add(MessageFlags.Flagged));
         var lines = await wire.ReadUntilAsync(l => l.Contains("FETCH", StringComparison.Ordinal), TimeSpan.FromSeconds(5));
         Assert.Equal("* 1 FETCH (UID 1 FLAGS (\\Flagged))", lines[^1]);
+        // A fresh IDLE, so this server's short IDLE and inactivity timers do not end the session first on a slow machine.
+        await wire.SendAsync("DONE\r\n");
+        Assert.StartsWith("i OK", (await wire.ReadUntilTaggedAsync("i"))[^1]);
+        await wire.SendAsync("j IDLE\r\n");
+        Assert.Equal("+ idling", await wire.ReadLineAsync());
 
         await deaf.Grants.UpdateAsync(grant.Id, new GrantUpdate { RemoveAppPassword = true }, CancellationToken.None);
         var bye = await wire.ReadUntilAsync(l => l.StartsWith("* BYE", StringComparison.Ordinal), TimeSpan.FromSeconds(5));
@@ -191,6 +196,9 @@ public sealed class TimersAndLimitsTests(TimersAndLimitsTests.FastServer fixture
         await using (var wire = await Server.ConnectAsync(grant))
         {
             await Server.Mailbox.Grants.DeleteAsync(grant.Id, CancellationToken.None);
+            // The session learns of the deletion from the change notification (or the 0.4 s poll); a NOOP
+            // sent before that arrives still completes, so give it the time a loaded machine needs.
+            await Task.Delay(300);
             Assert.StartsWith("* BYE [AUTHENTICATIONFAILED]", (await ReadAllAsync(wire, "n NOOP"))[0]);
         }
     }
