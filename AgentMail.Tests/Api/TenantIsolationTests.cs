@@ -24,7 +24,7 @@ public sealed class TenantIsolationTests
         var draft = await Seed.AppendAsync(server, b.Id, Seed.Message("B's draft"), SystemFolder.DraftsRole, MessageFlags.Draft);
         var folder = await server.Mailbox.Folders.CreateAsync(b.Id, "B Private", CancellationToken.None);
         var attachment = message.Attachments.Single().Id;
-        var before = await SnapshotAsync(server, b.Id);
+        var before = await GrantSnapshot.TakeAsync(server, b.Id);
         var pathA = $"/v3/grants/{a.Id}";
 
         var notFound = new (HttpMethod Method, string Path, object? Body)[]
@@ -77,22 +77,6 @@ public sealed class TenantIsolationTests
             new { folders = new[] { folder.PublicId } });
         Assert.Equal(HttpStatusCode.NotFound, moved.Status); // A cannot move its message into B's folder
 
-        Assert.Equal(before, await SnapshotAsync(server, b.Id));
-    }
-
-    /// <summary>Everything of a grant an attack could change: messages (place, flags, subject, metadata), folders, events.</summary>
-    private static async Task<string> SnapshotAsync(ApiServer server, Guid grantId)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(server.Mailbox.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand("""
-            SELECT coalesce(string_agg(row, ';' ORDER BY row), '') FROM (
-                SELECT concat_ws('|', 'm', id, folder_id, uid, modseq, flags, subject, metadata::text) AS row FROM messages WHERE grant_id = $1
-                UNION ALL SELECT concat_ws('|', 'f', id, name, highest_modseq, message_count) FROM folders WHERE grant_id = $1
-                UNION ALL SELECT concat_ws('|', 'e', id, type) FROM events WHERE grant_id = $1
-                UNION ALL SELECT concat_ws('|', 'o', id) FROM outbound_messages WHERE grant_id = $1) AS everything
-            """, connection);
-        command.Parameters.AddWithValue(grantId);
-        return (string)(await command.ExecuteScalarAsync())!;
+        Assert.Equal(before, await GrantSnapshot.TakeAsync(server, b.Id));
     }
 }
