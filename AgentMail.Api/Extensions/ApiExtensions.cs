@@ -14,6 +14,7 @@ using AgentMail.Api.Infrastructure.Json;
 using AgentMail.Api.Infrastructure.OpenApi;
 using AgentMail.Api.Infrastructure.Paging;
 using AgentMail.Api.Infrastructure.RateLimiting;
+using AgentMail.Api.Webhooks;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -61,6 +62,8 @@ public static class ApiExtensions
         services.AddSingleton<OutgoingMessageFactory>();
         services.AddSingleton<IdempotencyKeys>();
         services.AddHostedService<IdempotencyKeyCleanup>();
+        builder.AddWebhookDelivery();
+        services.AddSingleton<WebhookValidation>();
         return builder;
     }
 
@@ -89,6 +92,7 @@ public static class ApiExtensions
         var maxMessageBytes = app.Services.GetRequiredService<IOptions<MailboxOptions>>().Value.MaxMessageBytes;
         grant.MapSendEndpoints(maxMessageBytes);
         grant.MapDraftEndpoints(maxMessageBytes);
+        v3.MapWebhookEndpoints();
         return app;
     }
 }
