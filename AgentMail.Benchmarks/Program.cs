@@ -1,9 +1,13 @@
+using AgentMail.Benchmarks.Smtp;
 using BenchmarkDotNet.Running;
 
-// "webhooks" runs the webhook dispatcher's load test (latency and throughput, see Webhooks/WebhookLoad.cs);
-// anything else goes to BenchmarkDotNet.
-if (args.Length > 0 && args[0] == "webhooks")
-    return await AgentMail.Benchmarks.Webhooks.WebhookLoad.RunAsync(args[1..]);
+// Load tools run end to end against real servers; everything else goes to BenchmarkDotNet.
+// "webhooks ...": the webhook dispatcher's latency and throughput (Webhooks/WebhookLoad.cs).
+// "smtp-load ...": a load generator against a running SMTP service (Smtp/SmtpLoadCommand.cs).
+if (args is ["webhooks", .. var webhookArgs])
+    return await AgentMail.Benchmarks.Webhooks.WebhookLoad.RunAsync(webhookArgs);
+if (args is ["smtp-load", .. var smtpArgs])
+    return await SmtpLoadCommand.RunAsync(smtpArgs);
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -6,5 +6,6 @@ internal static class FuzzTargets
     public static IReadOnlyList<IFuzzTarget> All { get; } =
     [
         new MimeTarget(),
+        new SmtpTarget(),
     ];
 }

@@ -66,6 +66,7 @@ public static class MailboxHostingExtensions
         services.AddSingleton<MessageService>();
         services.AddSingleton<BlobReader>();
         services.AddSingleton<AppPasswordAuthenticator>();
+        services.AddSingleton<AgentMail.Mailbox.Outbound.OutboundDeliveryService>();
 
         services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>("postgres", HealthStatus.Unhealthy, ["ready"])

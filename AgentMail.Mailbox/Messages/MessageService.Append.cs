@@ -80,7 +80,7 @@ public sealed partial class MessageService
     /// concurrent purge remove the unreferenced blob in between, the message row's foreign key
     /// fails; the content is uploaded again and the operation retried.
     /// </summary>
-    private async Task<T> WithUploadedBlobAsync<T>(MessageContent content, bool uploadFirst, Func<bool, Task<T>> operation, CancellationToken cancellationToken)
+    internal async Task<T> WithUploadedBlobAsync<T>(MessageContent content, bool uploadFirst, Func<bool, Task<T>> operation, CancellationToken cancellationToken)
     {
         var uploaded = false;
         for (var attempt = 0; ; attempt++)
@@ -117,11 +117,11 @@ public sealed partial class MessageService
     /// lock is held for two round trips: one batch locks the folder and checks Message-ID and
     /// quota, one batch writes the blob reference, the folder counters, the message and its event.
     /// </summary>
-    private async Task<AppendResult> AppendInTransactionAsync(MailboxTransaction tx, Guid grantId, long folderId, MessageContent content,
+    internal async Task<AppendResult> AppendInTransactionAsync(MailboxTransaction tx, Guid grantId, long folderId, MessageContent content,
         AppendOptions append, bool blobUploaded, CancellationToken cancellationToken)
     {
         var now = Microseconds(clock.GetUtcNow());
-        var receivedAt = Microseconds(append.InternalDate ?? now);
+        var receivedAt = Microseconds((append.InternalDate ?? now).ToUniversalTime());
         // Thread first: it locks only the thread row, never a folder, so the folder lock stays short.
         var threadId = await ThreadResolver.ResolveAsync(tx, grantId, content, receivedAt, cancellationToken).ConfigureAwait(false);
 

@@ -29,7 +29,7 @@ public sealed partial class MessageService(MailboxDatabase database, ChangePubli
         return await MessageRows.SelectAsync(tx, grantId, MessageSelection.Uids(folderId, uids), onlyDeleted: false, cancellationToken).ConfigureAwait(false);
     }
 
-    private void CheckSize(MessageContent content)
+    internal void CheckSize(MessageContent content)
     {
         var max = options.Value.MaxMessageBytes;
         if (content.Size > max)

@@ -13,7 +13,7 @@ namespace AgentMail.Mime.Building;
 /// random and start with "=_", which neither base64 nor quoted-printable can produce; 7bit
 /// content is checked. Header values cannot inject fields (CR/LF are rejected or replaced).
 /// </summary>
-public sealed class MessageBuilder
+public sealed partial class MessageBuilder
 {
     private static readonly HashSet<string> ReservedHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -144,7 +144,7 @@ public sealed class MessageBuilder
         }
         var attached = Attachments.Where(a => !inline.Contains(a)).ToList();
         if (attached.Count > 0) body = NewMultipart("mixed", [body, .. attached.Select(AttachmentLeaf)]);
-        return body;
+        return Report is null ? body : PlanReport(body, Report);
     }
 
     private static OutgoingMultipart NewMultipart(string subtype, List<OutgoingEntity> children)
@@ -159,7 +159,7 @@ public sealed class MessageBuilder
     /// <summary>Only 7bit content can hold a boundary-like line; base64 and QP cannot hold "=_".</summary>
     private static bool Contains(OutgoingEntity entity, string boundary) => entity switch
     {
-        OutgoingLeaf leaf => leaf.TransferEncoding == "7bit" && leaf.Content.Span.IndexOf(Encoding.ASCII.GetBytes(boundary)) >= 0,
+        OutgoingLeaf leaf => leaf.TransferEncoding is "7bit" or "8bit" && leaf.Content.Span.IndexOf(Encoding.ASCII.GetBytes(boundary)) >= 0,
         OutgoingMultipart multipart => multipart.Children.Any(c => Contains(c, boundary)),
         _ => false,
     };

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SMTP throughput: submission (465, TLS, AUTH) and inbound MX (25) to stored-and-queued, as
+# messages/s with the accept latency percentiles. Starts a durable PostgreSQL, Redis and the SMTP
+# service (Release) in a temporary folder, drives it with our load command (AgentMail.Benchmarks
+# smtp-load) and, for MX, also with Postfix's smtp-source — extracted from Debian's postfix
+# package into the temporary folder (apt-get download + dpkg -x), never installed or run as a service.
+#
+#   scripts/bench-smtp.sh [--clients 8] [--messages 20000] [--size 10240]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/prerequisites.sh
+require_dotnet
+require initdb:postgresql redis-server:redis-server
+
+CLIENTS=8; MESSAGES=20000; SIZE=10240
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --clients) CLIENTS=$2; shift 2 ;;
+    --messages) MESSAGES=$2; shift 2 ;;
+    --size) SIZE=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+export UseAspire=false
+dotnet build -c Release AgentMail.Smtp -v q -nologo >/dev/null
+dotnet build -c Release AgentMail.Benchmarks -v q -nologo >/dev/null
+LOAD="dotnet AgentMail.Benchmarks/bin/Release/net10.0/AgentMail.Benchmarks.dll smtp-load"
+
+WORK=$(mktemp -d /tmp/agentmail-smtp-bench.XXXXXX)
+[ "$(id -u)" -eq 0 ] && chmod 755 "$WORK"   # the postgres user must reach its data folder
+cleanup() { exec 3>&- 2>/dev/null || true; wait "${SERVE_PID:-}" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+# Postfix's smtp-source, unpacked only.
+SMTP_SOURCE=""
+if (cd "$WORK" && apt-get download postfix >/dev/null 2>&1); then
+  dpkg -x "$WORK"/postfix_*.deb "$WORK/postfix"
+  SMTP_SOURCE="$WORK/postfix/usr/sbin/smtp-source"
+  export LD_LIBRARY_PATH="$WORK/postfix/usr/lib/postfix${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+else
+  echo "note: apt-get download postfix failed; skipping smtp-source" >&2
+fi
+
+# The server side; it runs until file descriptor 3 (its standard input) is closed.
+exec 3> >($LOAD serve --server-dll AgentMail.Smtp/bin/Release/net10.0/AgentMail.Smtp.dll --data "$WORK/server" --grants "$CLIENTS" > "$WORK/serve.log" 2>&1)
+SERVE_PID=$!
+for _ in $(seq 1 300); do grep -q READY "$WORK/serve.log" 2>/dev/null && break; sleep 0.5; done
+grep READY "$WORK/serve.log" || { cat "$WORK/serve.log"; exit 1; }
+CONFIG="$WORK/server/bench.json"
+SMTP_PID=$(sed -n 's/.*SMTP pid \([0-9]*\);.*/\1/p' "$WORK/serve.log")
+POSTMASTER_PID=$(head -1 "$WORK/server/postgres/postmaster.pid")
+
+# CPU seconds used so far by a process and its children (utime+stime of each, from /proc).
+cpu_of_tree() {
+  python3 - "$1" <<'PY'
+import os, sys
+root, ticks = int(sys.argv[1]), os.sysconf('SC_CLK_TCK')
+stats = {}
+for pid in filter(str.isdigit, os.listdir('/proc')):
+    try:
+        fields = open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()
+        # utime + stime, and cutime + cstime: children that exited (PostgreSQL backends) count in their parent.
+        stats[int(pid)] = (int(fields[1]), sum(int(f) for f in fields[11:15]) / ticks)
+    except OSError:
+        pass
+tree, total, grew = {root}, 0.0, True
+while grew:
+    grew = False
+    for pid, (ppid, _) in stats.items():
+        if ppid in tree and pid not in tree:
+            tree.add(pid); grew = True
+print(sum(stats[p][1] for p in tree if p in stats))
+PY
+}
+# Runs the load and reports, besides its own line, the CPU each side spent per message and the machine's load.
+measure() {
+  local messages=$1; shift
+  local smtp0 pg0 smtp1 pg1 client
+  smtp0=$(cpu_of_tree "$SMTP_PID"); pg0=$(cpu_of_tree "$POSTMASTER_PID")
+  client=$( { /usr/bin/time -f "%U %S" $LOAD run --config "$CONFIG" --messages "$messages" "$@" > "$WORK/run.out"; } 2>&1 | tail -1)
+  cat "$WORK/run.out"
+  smtp1=$(cpu_of_tree "$SMTP_PID"); pg1=$(cpu_of_tree "$POSTMASTER_PID")
+  python3 -c "
+u, s = map(float, '$client'.split())
+n = $messages
+print(f'   CPU per message: SMTP service {($smtp1-$smtp0)/n*1000:.2f} ms, PostgreSQL {($pg1-$pg0)/n*1000:.2f} ms, load client {(u+s)/n*1000:.2f} ms; load average {open(\"/proc/loadavg\").read().split()[0]} on {__import__(\"os\").cpu_count()} cores')"
+}
+MX_PORT=$(python3 -c "import json,sys; print(json.load(open('$CONFIG'))['MxPort'])")
+GRANT=$(python3 -c "import json,sys; print(json.load(open('$CONFIG'))['Grants'][0])")
+
+echo "== warm-up"
+$LOAD run --config "$CONFIG" --mode submission --clients "$CLIENTS" --messages 1000 --size "$SIZE" >/dev/null
+echo "== submission: $CLIENTS clients over TLS with AUTH, one grant each"
+measure "$MESSAGES" --mode submission --clients "$CLIENTS" --size "$SIZE"
+echo "== the store alone: MessageService.SubmitAsync from $CLIENTS writers, as the API sends (no SMTP)"
+measure "$MESSAGES" --mode core --clients "$CLIENTS" --size "$SIZE"
+echo "== submission: $CLIENTS clients, all the same grant (one Sent folder)"
+measure "$MESSAGES" --mode submission --clients "$CLIENTS" --size "$SIZE" --grants 1
+echo "== mx: $CLIENTS clients, one grant each"
+measure "$MESSAGES" --mode mx --clients "$CLIENTS" --size "$SIZE"
+if [ -n "$SMTP_SOURCE" ]; then
+  echo "== mx: Postfix smtp-source -s $CLIENTS -m $MESSAGES -l $SIZE (one grant)"
+  start=$(date +%s.%N)
+  "$SMTP_SOURCE" -s "$CLIENTS" -m "$MESSAGES" -l "$SIZE" -f sender@example.org -t "$GRANT" -M bench.agentmail.test "127.0.0.1:$MX_PORT"
+  end=$(date +%s.%N)
+  python3 -c "print(f'smtp-source: $MESSAGES messages in {$end-$start:.1f} s: {$MESSAGES/($end-$start):.0f} messages/s')"
+fi
