@@ -7,5 +7,6 @@ internal static class FuzzTargets
     [
         new MimeTarget(),
         new SmtpTarget(),
+        new WebhooksTarget(),
     ];
 }
