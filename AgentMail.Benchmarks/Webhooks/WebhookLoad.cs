@@ -237,18 +237,42 @@ public static class WebhookLoad
             }));
         }
 
+        /// <summary>
+        /// Appends at <paramref name="perSecond"/>, at most <see cref="MaxInFlight"/> at once: appends to
+        /// one inbox take its folder lock in turn, and when the store is slower than the rate the
+        /// producer falls behind (and says so) instead of exhausting the connection pool.
+        /// </summary>
         public async Task ProduceAtRateAsync(int count, int perSecond)
         {
             var clock = Stopwatch.StartNew();
             var pending = new List<Task>(count);
+            using var inFlight = new SemaphoreSlim(MaxInFlight);
             for (var i = 0; i < count; i++)
             {
                 var due = TimeSpan.FromSeconds((double)i / perSecond);
                 if (due > clock.Elapsed)
                     await Task.Delay(due - clock.Elapsed);
-                pending.Add(AppendOneAsync());
+                await inFlight.WaitAsync();
+                pending.Add(AppendReleasingAsync(inFlight));
             }
             await Task.WhenAll(pending);
+            var achieved = count / clock.Elapsed.TotalSeconds;
+            if (achieved < perSecond * 0.95)
+                Console.WriteLine($"  (the producer fell behind: {achieved.ToString("F0", CultureInfo.InvariantCulture)} appends/s instead of {perSecond})");
+        }
+
+        private const int MaxInFlight = 32;
+
+        private async Task AppendReleasingAsync(SemaphoreSlim inFlight)
+        {
+            try
+            {
+                await AppendOneAsync();
+            }
+            finally
+            {
+                inFlight.Release();
+            }
         }
 
         private async Task AppendOneAsync()
