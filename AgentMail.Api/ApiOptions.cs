@@ -14,4 +14,25 @@ public sealed class ApiOptions
 
     [MinLength(1, ErrorMessage = "Api:Keys must list at least one API key (environment Api__Keys__0).")]
     public string[] Keys { get; set; } = [];
+
+    /// <summary>
+    /// Secret that signs page tokens (<c>next_cursor</c>). Every replica must share it; when empty it
+    /// is derived from the first API key, so rotating that key invalidates cursors in flight.
+    /// </summary>
+    public string? PageTokenSecret { get; set; }
+
+    /// <summary>Largest JSON body of an ordinary request (everything but send and drafts).</summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxJsonBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Requests per second allowed per API key and replica; 0 turns rate limiting off.</summary>
+    [Range(0, int.MaxValue)]
+    public int RateLimitPerSecond { get; set; }
+
+    /// <summary>Requests a key may make in a burst above <see cref="RateLimitPerSecond"/>.</summary>
+    [Range(0, int.MaxValue)]
+    public int RateLimitBurst { get; set; } = 100;
+
+    /// <summary>How long a send's <c>Idempotency-Key</c> is remembered (Nylas: one hour).</summary>
+    public TimeSpan IdempotencyKeyLifetime { get; set; } = TimeSpan.FromHours(1);
 }

@@ -1,21 +1,21 @@
-using System.Text;
-using AgentMail.Protocols.Listeners;
+using AgentMail.Imap.Session;
 using Microsoft.AspNetCore.Connections;
 
 namespace AgentMail.Imap;
 
 /// <summary>
-/// One IMAP connection, on either listener: <see cref="MailEndpointFeature"/> says whether TLS is
-/// already in place (993) or must be offered with STARTTLS (143, see
-/// <see cref="AgentMail.Protocols.StartTls.StartTlsUpgrade"/>). Until the server is written it
-/// refuses politely (RFC 9051 §7.1.5: a BYE greeting).
+/// One IMAP connection, on either listener (993 implicit TLS, 143 STARTTLS; see
+/// <see cref="AgentMail.Protocols.Listeners.MailEndpointFeature"/>): an <see cref="ImapSession"/>
+/// runs until the client logs out or goes away.
 /// </summary>
-public sealed class ImapConnectionHandler : ConnectionHandler
+public sealed class ImapConnectionHandler(ImapServices services) : ConnectionHandler
 {
-    private static readonly byte[] NotYet = Encoding.ASCII.GetBytes("* BYE AgentMail IMAP is not available yet\r\n");
-
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
-        await connection.Transport.Output.WriteAsync(NotYet, connection.ConnectionClosed);
+        var session = new ImapSession(connection, services);
+        await using (session.ConfigureAwait(false))
+        {
+            await session.RunAsync(connection.ConnectionClosed).ConfigureAwait(false);
+        }
     }
 }

@@ -37,7 +37,8 @@ public static class MessageContentReader
             References = summary.References,
             Subject = subject,
             BaseSubject = summary.BaseSubject,
-            SentDate = summary.Date,
+            // Postgres timestamptz takes UTC only; the Date header's own offset is not kept.
+            SentDate = summary.Date?.ToUniversalTime(),
             From = from,
             To = to,
             Cc = cc,

@@ -65,8 +65,9 @@ public sealed record MessageRecord
     /// <summary>
     /// The select list every message query uses, for a messages table aliased <paramref name="alias"/>.
     /// The folder's public id comes from a scalar subquery so the list also works in RETURNING.
+    /// Public so that a surface's own read queries (always scoped by grant) return the same record.
     /// </summary>
-    internal static string Columns(string alias) => $"""
+    public static string Columns(string alias) => $"""
         {alias}.id, {alias}.grant_id, {alias}.folder_id, (SELECT public_id FROM folders WHERE folders.id = {alias}.folder_id),
         {alias}.uid, {alias}.modseq, {alias}.flags, {alias}.keywords, {alias}.thread_id, {alias}.blob_sha256, {alias}.size,
         {alias}.internal_date, {alias}.sent_date, {alias}.message_id, {alias}.in_reply_to, {alias}.reference_ids, {alias}.subject,
@@ -75,7 +76,7 @@ public sealed record MessageRecord
         """;
 
     /// <summary>Reads a row selected with <see cref="Columns"/>, starting at column <paramref name="o"/>.</summary>
-    internal static MessageRecord Read(NpgsqlDataReader r, int o = 0) => new()
+    public static MessageRecord Read(NpgsqlDataReader r, int o = 0) => new()
     {
         Id = r.GetGuid(o),
         GrantId = r.GetGuid(o + 1),
@@ -107,7 +108,7 @@ public sealed record MessageRecord
         UpdatedAt = r.GetFieldValue<DateTimeOffset>(o + 27),
     };
 
-    internal const int ColumnCount = 28;
+    public const int ColumnCount = 28;
 
     private static List<EmailParticipant> Participants(string json) =>
         JsonSerializer.Deserialize(json, MailboxJson.Default.ListEmailParticipant) ?? [];

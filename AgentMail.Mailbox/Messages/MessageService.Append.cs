@@ -121,7 +121,7 @@ public sealed partial class MessageService
         AppendOptions append, bool blobUploaded, CancellationToken cancellationToken)
     {
         var now = Microseconds(clock.GetUtcNow());
-        var receivedAt = Microseconds(append.InternalDate ?? now);
+        var receivedAt = Microseconds((append.InternalDate ?? now).ToUniversalTime());
         // Thread first: it locks only the thread row, never a folder, so the folder lock stays short.
         var threadId = await ThreadResolver.ResolveAsync(tx, grantId, content, receivedAt, cancellationToken).ConfigureAwait(false);
 

@@ -18,8 +18,13 @@ public sealed partial class MessageService
     /// threaded, message.created) and queued for delivery to <paramref name="recipients"/>, in one
     /// transaction — a message is never in Sent without being queued, nor queued without its copy.
     /// </summary>
+    public Task<SubmitResult> SubmitAsync(Guid grantId, MessageContent content, string envelopeFrom,
+        IReadOnlyCollection<string> recipients, CancellationToken cancellationToken) =>
+        SubmitAsync(grantId, content, envelopeFrom, recipients, metadata: null, cancellationToken);
+
+    /// <summary>As above, with API metadata on the Sent copy (part of its message.created event).</summary>
     public async Task<SubmitResult> SubmitAsync(Guid grantId, MessageContent content, string envelopeFrom,
-        IReadOnlyCollection<string> recipients, CancellationToken cancellationToken)
+        IReadOnlyCollection<string> recipients, IReadOnlyDictionary<string, string>? metadata, CancellationToken cancellationToken)
     {
         CheckSize(content);
         if (recipients.Count == 0)
@@ -35,7 +40,7 @@ public sealed partial class MessageService
             await using var tx = await database.BeginAsync(publisher, cancellationToken).ConfigureAwait(false);
             var sent = await FolderRows.FindByRoleAsync(tx, grantId, SystemFolder.SentRole, cancellationToken).ConfigureAwait(false)
                 ?? throw new MailboxException(MailboxError.GrantNotFound, "The grant does not exist.");
-            var stored = await AppendInTransactionAsync(tx, grantId, sent.Id, content, new AppendOptions { Flags = MessageFlags.Seen }, blobUploaded: true, cancellationToken).ConfigureAwait(false);
+            var stored = await AppendInTransactionAsync(tx, grantId, sent.Id, content, new AppendOptions { Flags = MessageFlags.Seen, Metadata = metadata }, blobUploaded: true, cancellationToken).ConfigureAwait(false);
 
             // The queue's own reference keeps the bytes if the Sent copy is deleted before delivery.
             await Blobs.AddReferencesAsync(tx, content.Sha256, 1, cancellationToken).ConfigureAwait(false);

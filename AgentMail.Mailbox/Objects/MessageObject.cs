@@ -6,7 +6,8 @@ namespace AgentMail.Mailbox.Objects;
 /// </summary>
 public sealed record MessageObject
 {
-    public string Object => "message";
+    /// <summary>"message", or "draft" where the API shows a message of the Drafts folder as a draft.</summary>
+    public string Object { get; init; } = "message";
     public required string Id { get; init; }
     public required string GrantId { get; init; }
     public required string ThreadId { get; init; }

@@ -31,6 +31,20 @@ public static class MessageBody
     }
 
     /// <summary>
+    /// How many leading bytes of the raw message <see cref="GetHtml"/> reads: the end of its last
+    /// body part (0 when there is no body). A reader that has the message in storage can fetch only
+    /// this prefix — never a large attachment after the text — and pass it to <see cref="GetHtml"/>.
+    /// </summary>
+    public static long GetHtmlExtent(MessageStructure structure)
+    {
+        ArgumentNullException.ThrowIfNull(structure);
+        long end = 0;
+        foreach (var part in BodySelector.Select(structure.Root).Rich)
+            end = Math.Max(end, part.EndOffset);
+        return end;
+    }
+
+    /// <summary>
     /// Plain text for full-text search and snippets: the plain rendition, HTML parts turned into
     /// text, parts joined by a line break; at most <paramref name="maxChars"/> characters.
     /// </summary>

@@ -1,0 +1,291 @@
+using AgentMail.Imap.Protocol;
+using AgentMail.Imap.Session;
+using AgentMail.Imap.Storage;
+using AgentMail.Mailbox.Messages;
+using AgentMail.Mime;
+
+namespace AgentMail.Imap.Search;
+
+/// <summary>
+/// Runs a search-key tree against the selected mailbox. The top-level conjunction is translated
+/// to SQL where the stored columns answer it (flags, keywords, dates, sizes, UID and sequence
+/// sets, MODSEQ, object ids, subject and address fields, BODY/TEXT through the full-text index);
+/// what SQL cannot answer (arbitrary HEADER fields, searches without words) is evaluated in
+/// memory on the candidates, with the raw header or message read from the blob only then.
+/// Semantics (also in docs/architecture.md):
+/// <list type="bullet">
+/// <item>SUBJECT/FROM/TO/CC/BCC: case-insensitive substring of the decoded subject, of an
+/// address's display name or address, or of "name &lt;address&gt;".</item>
+/// <item>BODY/TEXT: every word of the string must begin a word of the indexed text (subject,
+/// addresses and the first 64K characters of body text) — a word-prefix match, not an arbitrary
+/// substring; TEXT also matches subject and addresses by substring.</item>
+/// <item>Dates compare calendar days in UTC; SENT* uses the Date header, else the internal date.</item>
+/// </list>
+/// </summary>
+public sealed class SearchEngine(ImapSession session)
+{
+    private readonly SelectedMailbox _selected = session.Selected!;
+    private readonly Dictionary<SequenceKey, HashSet<uint>> _sets = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Matching messages the client knows, ascending by UID.</summary>
+    public async Task<List<SearchRow>> RunAsync(SearchKey key, bool metadata, CancellationToken cancellationToken)
+    {
+        var view = _selected.View;
+        if (view.Count == 0) return [];
+        var conjunction = key is AndKey and ? Flatten(and) : [key];
+
+        var parameters = new List<object> { session.GrantId, _selected.FolderId, (long)view.MaxUid };
+        var where = new List<string>();
+        var residual = new List<SearchKey>();
+        foreach (var part in conjunction)
+        {
+            if (Translate(part, parameters) is { } condition) where.Add(condition);
+            else residual.Add(part);
+        }
+        var needsHeader = residual.Any(k => Needs(k, header: true));
+        var needsRaw = residual.Any(k => Needs(k, header: false));
+        var withMetadata = metadata || residual.Count > 0;
+
+        var sql = new StringBuilder("SELECT ").Append(SearchRow.Columns(withMetadata, needsHeader)).Append(" FROM messages m");
+        if (needsHeader && withMetadata) sql.Append(" JOIN blobs b ON b.sha256 = m.blob_sha256");
+        sql.Append(" WHERE m.grant_id = $1 AND m.folder_id = $2 AND m.uid <= $3");
+        foreach (var condition in where) sql.Append(" AND (").Append(condition).Append(')');
+        sql.Append(" ORDER BY m.uid");
+
+        var rows = await session.Services.Store.QueryAsync(sql.ToString(), parameters,
+            r => SearchRow.Read(r, withMetadata, needsHeader && withMetadata), cancellationToken).ConfigureAwait(false);
+        rows.RemoveAll(r => !view.Contains(r.Uid));
+        if (residual.Count == 0) return rows;
+
+        if (needsHeader) await LoadHeadersAsync(rows, cancellationToken).ConfigureAwait(false);
+        if (needsRaw) await LoadRawAsync(rows, cancellationToken).ConfigureAwait(false);
+        var residualKey = residual.Count == 1 ? residual[0] : new AndKey(residual);
+        rows.RemoveAll(r => !Evaluate(residualKey, r));
+        return rows;
+    }
+
+    private static List<SearchKey> Flatten(AndKey and)
+    {
+        var keys = new List<SearchKey>();
+        foreach (var key in and.Keys)
+        {
+            if (key is AndKey inner) keys.AddRange(Flatten(inner));
+            else keys.Add(key);
+        }
+        return keys;
+    }
+
+    // ---- SQL -------------------------------------------------------------------------------
+
+    private string? Translate(SearchKey key, List<object> parameters)
+    {
+        string P(object value)
+        {
+            parameters.Add(value);
+            return "$" + parameters.Count;
+        }
+
+        switch (key)
+        {
+            case AllKey: return "TRUE";
+            case NoneKey: return "FALSE";
+            case AndKey and:
+            {
+                var parts = new List<string>();
+                foreach (var k in and.Keys)
+                {
+                    if (Translate(k, parameters) is not { } part) return null;
+                    parts.Add(part);
+                }
+                return string.Join(" AND ", parts.Select(p => "(" + p + ")"));
+            }
+            case OrKey or:
+                return Translate(or.Left, parameters) is { } left && Translate(or.Right, parameters) is { } right ? $"({left}) OR ({right})" : null;
+            case NotKey not:
+                return Translate(not.Key, parameters) is { } inner ? $"NOT ({inner})" : null;
+            case FlagKey flag:
+                return $"(m.flags & {(short)flag.Flag}) {(flag.Set ? "<>" : "=")} 0";
+            case KeywordKey keyword:
+                return $"{(keyword.Set ? "" : "NOT ")}EXISTS (SELECT 1 FROM unnest(m.keywords) AS k WHERE lower(k) = lower({P(keyword.Keyword)}))";
+            case DateKey date:
+            {
+                var column = date.Field == DateField.Internal ? "m.internal_date" : "COALESCE(m.sent_date, m.internal_date)";
+                var day = new DateTime(date.Date.Year, date.Date.Month, date.Date.Day, 0, 0, 0, DateTimeKind.Utc);
+                return date.Comparison switch
+                {
+                    DateComparison.Before => $"{column} < {P(day)}",
+                    DateComparison.Since => $"{column} >= {P(day)}",
+                    _ => $"{column} >= {P(day)} AND {column} < {P(day.AddDays(1))}",
+                };
+            }
+            case SizeKey size:
+                return $"m.size {(size.Larger ? ">" : "<")} {P(size.Size)}";
+            case ModSeqKey modSeq:
+                return $"m.modseq >= {P(modSeq.ModSeq)}";
+            case ObjectIdKey objectId:
+                return Guid.TryParse(objectId.Id, out var id) ? $"{(objectId.Thread ? "m.thread_id" : "m.id")} = {P(id)}" : "FALSE";
+            case SequenceKey sequence:
+                return $"m.uid = ANY({P(Resolve(sequence).Select(u => (long)u).ToArray())})";
+            case TextKey text when text.Value.Length == 0:
+                return "TRUE"; // every string contains the empty string
+            case TextKey text:
+                return text.Field switch
+                {
+                    TextField.Subject => $"m.subject ILIKE {P(Like(text.Value))}",
+                    TextField.From => Addresses("m.from_list", P(Like(text.Value))),
+                    TextField.To => Addresses("m.to_list", P(Like(text.Value))),
+                    TextField.Cc => Addresses("m.cc_list", P(Like(text.Value))),
+                    TextField.Bcc => Addresses("m.bcc_list", P(Like(text.Value))),
+                    TextField.Body => FullText(text.Value) is { } query ? $"m.search @@ to_tsquery('simple', {P(query)})" : null,
+                    _ => FullText(text.Value) is { } words
+                        ? $"m.search @@ to_tsquery('simple', {P(words)}) OR m.subject ILIKE {P(Like(text.Value))} OR {Addresses("m.from_list", "$" + parameters.Count)} OR {Addresses("m.to_list", "$" + parameters.Count)} OR {Addresses("m.cc_list", "$" + parameters.Count)}"
+                        : null,
+                };
+            case HeaderKey header when header.Value.Length > 0:
+                return header.Field.ToLowerInvariant() switch
+                {
+                    "subject" => $"m.subject ILIKE {P(Like(header.Value))}",
+                    "from" => Addresses("m.from_list", P(Like(header.Value))),
+                    "to" => Addresses("m.to_list", P(Like(header.Value))),
+                    "cc" => Addresses("m.cc_list", P(Like(header.Value))),
+                    "bcc" => Addresses("m.bcc_list", P(Like(header.Value))),
+                    // Message-IDs are stored without their angle brackets (Thunderbird searches HEADER Message-ID <id>).
+                    "message-id" => $"COALESCE(m.message_id, '') ILIKE {P(Like(header.Value.Trim().Trim('<', '>')))}",
+                    "in-reply-to" => $"COALESCE(m.in_reply_to, '') ILIKE {P(Like(header.Value.Trim().Trim('<', '>')))}",
+                    _ => null,
+                };
+            default:
+                return null;
+        }
+    }
+
+    private static string Addresses(string column, string parameter) =>
+        $"EXISTS (SELECT 1 FROM jsonb_array_elements({column}) AS a WHERE COALESCE(a->>'name', '') ILIKE {parameter} " +
+        $"OR COALESCE(a->>'email', '') ILIKE {parameter} OR (COALESCE(a->>'name', '') || ' <' || COALESCE(a->>'email', '') || '>') ILIKE {parameter})";
+
+    /// <summary>A LIKE pattern matching the value anywhere, with LIKE's own characters escaped.</summary>
+    private static string Like(string value) =>
+        "%" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+
+    /// <summary>"word1:* &amp; word2:*" from the letters and digits of the value; null when it has none.</summary>
+    private static string? FullText(string value)
+    {
+        var words = new List<string>();
+        var current = new StringBuilder();
+        foreach (var c in value)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                current.Append(char.ToLowerInvariant(c));
+                continue;
+            }
+            if (current.Length > 0) words.Add(current.ToString());
+            current.Clear();
+        }
+        if (current.Length > 0) words.Add(current.ToString());
+        return words.Count == 0 ? null : string.Join(" & ", words.Take(32).Select(w => w + ":*"));
+    }
+
+    private HashSet<uint> Resolve(SequenceKey key)
+    {
+        if (!_sets.TryGetValue(key, out var set))
+        {
+            set = [.. _selected.View.Resolve(key.Set, key.ByUid, session.SavedResult)];
+            _sets[key] = set;
+        }
+        return set;
+    }
+
+    // ---- in memory -------------------------------------------------------------------------
+
+    private static bool Needs(SearchKey key, bool header) => key switch
+    {
+        HeaderKey => header,
+        TextKey { Field: TextField.Body or TextField.Text } text when text.Value.Length > 0 => !header,
+        AndKey and => and.Keys.Any(k => Needs(k, header)),
+        OrKey or => Needs(or.Left, header) || Needs(or.Right, header),
+        NotKey not => Needs(not.Key, header),
+        _ => false,
+    };
+
+    private async Task LoadHeadersAsync(List<SearchRow> rows, CancellationToken cancellationToken)
+    {
+        var slices = rows.Select(r => new SliceRequest(r.Sha256, 0, (int)MessageStructure.FromBytes(r.Structure!).Root.BodyOffset)).ToList();
+        var headers = await session.Services.Store.ReadSlicesAsync(slices, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < rows.Count; i++) rows[i].Header = headers[i];
+    }
+
+    private async Task LoadRawAsync(List<SearchRow> rows, CancellationToken cancellationToken)
+    {
+        const int batch = 50;
+        for (var start = 0; start < rows.Count; start += batch)
+        {
+            var part = rows.Skip(start).Take(batch).ToList();
+            var raw = await session.Services.Store.ReadSlicesAsync(part.Select(r => new SliceRequest(r.Sha256, 0, r.Size)).ToList(), cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < part.Count; i++) part[i].Raw = raw[i];
+        }
+    }
+
+    private bool Evaluate(SearchKey key, SearchRow row)
+    {
+        switch (key)
+        {
+            case AllKey: return true;
+            case NoneKey: return false;
+            case AndKey and: return and.Keys.All(k => Evaluate(k, row));
+            case OrKey or: return Evaluate(or.Left, row) || Evaluate(or.Right, row);
+            case NotKey not: return !Evaluate(not.Key, row);
+            case FlagKey flag: return ((row.Flags & flag.Flag) != 0) == flag.Set;
+            case KeywordKey keyword: return row.Keywords.Contains(keyword.Keyword, StringComparer.OrdinalIgnoreCase) == keyword.Set;
+            case SizeKey size: return size.Larger ? row.Size > size.Size : row.Size < size.Size;
+            case ModSeqKey modSeq: return row.ModSeq >= modSeq.ModSeq;
+            case ObjectIdKey objectId: return Guid.TryParse(objectId.Id, out var id) && (objectId.Thread ? row.ThreadId : row.Id) == id;
+            case SequenceKey sequence: return Resolve(sequence).Contains(row.Uid);
+            case DateKey date:
+            {
+                var value = (date.Field == DateField.Internal ? row.InternalDate : row.SentDate ?? row.InternalDate).UtcDateTime;
+                var day = DateOnly.FromDateTime(value);
+                return date.Comparison switch
+                {
+                    DateComparison.Before => day < date.Date,
+                    DateComparison.Since => day >= date.Date,
+                    _ => day == date.Date,
+                };
+            }
+            case TextKey text when text.Value.Length == 0: return true;
+            case TextKey text:
+                return text.Field switch
+                {
+                    TextField.Subject => row.Subject.Contains(text.Value, StringComparison.OrdinalIgnoreCase),
+                    TextField.From => AddressMatch(row.FromJson, text.Value),
+                    TextField.To => AddressMatch(row.ToJson, text.Value),
+                    TextField.Cc => AddressMatch(row.CcJson, text.Value),
+                    TextField.Bcc => AddressMatch(row.BccJson, text.Value),
+                    TextField.Body => RawContains(row, text.Value, bodyOnly: true),
+                    _ => RawContains(row, text.Value, bodyOnly: false),
+                };
+            case HeaderKey header:
+                return row.Header is { } bytes && HeaderScanner.Contains(bytes, header.Field, header.Value);
+            default:
+                return false;
+        }
+    }
+
+    private static bool AddressMatch(string json, string value) =>
+        SearchRow.Participants(json).Any(p => p.Name.Contains(value, StringComparison.OrdinalIgnoreCase)
+            || p.Email.Contains(value, StringComparison.OrdinalIgnoreCase)
+            || $"{p.Name} <{p.Email}>".Contains(value, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Case-insensitive substring of the raw message (or of its body).</summary>
+    private static bool RawContains(SearchRow row, string value, bool bodyOnly)
+    {
+        if (row.Raw is not { } raw) return false;
+        ReadOnlySpan<byte> text = raw;
+        if (bodyOnly)
+        {
+            var end = text.IndexOf("\r\n\r\n"u8);
+            text = end >= 0 ? text[(end + 4)..] : text.IndexOf("\n\n"u8) is var lf and >= 0 ? text[(lf + 2)..] : [];
+        }
+        return Encoding.UTF8.GetString(text).Contains(value, StringComparison.OrdinalIgnoreCase);
+    }
+}
