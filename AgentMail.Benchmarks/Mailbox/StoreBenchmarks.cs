@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using AgentMail.LocalServers;
 using AgentMail.Mailbox.Folders;
@@ -103,7 +102,7 @@ public class StoreBenchmarks
         }
     }
 
-    /// <summary>A distinct 10 KB message (distinct, so each append stores a new blob).</summary>
+    /// <summary>A distinct 10 KB message (distinct, so each append stores a new blob), ingested.</summary>
     private MessageContent Message()
     {
         var n = Interlocked.Increment(ref _counter);
@@ -112,22 +111,7 @@ public class StoreBenchmarks
             .Append($"Message-ID: <bench-{n}-{Guid.NewGuid():N}@example.com>\r\nDate: Sat, 21 Nov 2026 10:00:00 +0000\r\n\r\n");
         while (text.Length < 10 * 1024)
             text.Append("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.\r\n");
-        var raw = Encoding.ASCII.GetBytes(text.ToString());
-        return new MessageContent
-        {
-            Raw = raw,
-            Sha256 = SHA256.HashData(raw),
-            MessageId = $"bench-{n}@example.com",
-            Subject = $"Benchmark {n}",
-            BaseSubject = $"Benchmark {n}",
-            From = [new EmailParticipant(null, $"sender{n}@example.com")],
-            To = [new EmailParticipant(null, "bench@agentmail.test")],
-            Snippet = "Lorem ipsum dolor sit amet",
-            SearchText = $"Benchmark {n} lorem ipsum",
-            Structure = [],
-            Envelope = [],
-            BodyStructure = [],
-            Body = [],
-        };
+        // Ingested as every surface ingests (parse, IMAP renderings, summary, search text).
+        return MessageContentReader.Read(Encoding.ASCII.GetBytes(text.ToString()));
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AgentMail.Tests.Mime.Support;
 
 namespace AgentMail.Tests.Mime;
@@ -11,7 +10,6 @@ public class FuzzTests
     {
         var fuzzer = MimeFuzzer.FromDirectory(TestFiles.Directory);
         Assert.True(fuzzer.CorpusCount > 40);
-        var watch = Stopwatch.StartNew();
         for (var i = 0; i < 2500; i++)
         {
             var random = new Random(unchecked(20240601 * 31 + i * 7919));
@@ -27,7 +25,6 @@ public class FuzzTests
                 Assert.Fail($"iteration {i} failed (input saved to {path}): {e}");
             }
         }
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"fuzz run took {watch.Elapsed}");
     }
 
     [Fact]

