@@ -82,7 +82,9 @@ public sealed class OutgoingMessageFactory(IOptions<MailboxOptions> mailbox, Mes
             }
             catch (ArgumentException e)
             {
-                throw ApiException.BadRequest($"'custom_headers[{i}]': {e.Message}");
+                // The builder's reason, without .NET's " (Parameter 'name')" suffix.
+                var reason = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+                throw ApiException.BadRequest($"'custom_headers[{i}]': {reason}");
             }
         }
 

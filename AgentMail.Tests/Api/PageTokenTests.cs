@@ -46,6 +46,8 @@ public sealed class PageTokenTests
         }
         Assert.Throws<ApiException>(() => Tokens.Read(token[..^1], "messages|grant-a|", PagePositions.OffsetLength));
         Assert.Throws<ApiException>(() => Tokens.Read("not base64 !!", "messages|grant-a|", PagePositions.OffsetLength));
+        // The same bytes spelled otherwise (whitespace the decoder would skip) are not our token either.
+        Assert.Throws<ApiException>(() => Tokens.Read(token[..5] + "\r\n " + token[5..], "messages|grant-a|", PagePositions.OffsetLength));
     }
 
     [Fact]

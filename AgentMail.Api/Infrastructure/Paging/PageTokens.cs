@@ -53,6 +53,10 @@ public sealed class PageTokens
         var payload = new byte[Base64Url.GetMaxDecodedLength(token.Length)];
         if (!TryDecode(token, payload, out var length) || length != 1 + positionLength + MacLength || payload[0] != Version)
             throw Invalid();
+        // Only the exact text we issued: the decoder skips whitespace and ignores the last character's
+        // spare bits, so other spellings of the same bytes would otherwise pass.
+        if (!Base64Url.EncodeToString(payload.AsSpan(0, length)).Equals(token, StringComparison.Ordinal))
+            throw Invalid();
         Span<byte> expected = stackalloc byte[MacLength];
         Mac(scope, payload.AsSpan(0, 1 + positionLength), expected);
         if (!CryptographicOperations.FixedTimeEquals(expected, payload.AsSpan(1 + positionLength, MacLength)))

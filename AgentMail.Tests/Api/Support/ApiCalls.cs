@@ -40,6 +40,10 @@ public static class ApiCalls
     public static async Task<ApiResponse> ApiSendAsync(this HttpClient client, HttpMethod method, string path, HttpContent? content = null, Action<HttpRequestMessage>? configure = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
+        // As curl does for large bodies: wait for 100 Continue, so a 413 answered before the body is
+        // read reaches us instead of a reset while we are still writing it.
+        if (content?.Headers.ContentLength > 64 * 1024)
+            request.Headers.ExpectContinue = true;
         configure?.Invoke(request);
         using var response = await client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
