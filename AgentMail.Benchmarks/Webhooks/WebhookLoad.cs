@@ -36,10 +36,27 @@ public static class WebhookLoad
         var options = LoadOptions.Parse(args);
         var root = Directory.CreateTempSubdirectory("agentmail-webhook-load-").FullName;
         Console.WriteLine($"webhooks load: {options.Workers} worker(s), latency {options.LatencyEvents} events at {options.Rate}/s, throughput {options.ThroughputEvents} events; Postgres {(options.Ephemeral ? "ephemeral (fsync off)" : "durable (fsync on)")}");
-        await using var postgres = await PostgresServer.StartAsync(new PostgresServerOptions { DataDirectory = Path.Combine(root, "postgres"), Ephemeral = options.Ephemeral });
+        var slow = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var postgres = await PostgresServer.StartAsync(new PostgresServerOptions
+        {
+            DataDirectory = Path.Combine(root, "postgres"),
+            Ephemeral = options.Ephemeral,
+            Output = line =>
+            {
+                if (options.SlowStatements && line.Contains("duration:", StringComparison.Ordinal))
+                    slow.Enqueue(line);
+            },
+        });
         await using var redis = await RedisServer.StartAsync(new RedisServerOptions { DataDirectory = Path.Combine(root, "redis") });
         await postgres.CreateDatabaseAsync("mailstore");
         var mailstore = postgres.ConnectionString("mailstore");
+        if (options.SlowStatements)
+        {
+            await using var admin = new NpgsqlConnection(postgres.ConnectionString());
+            await admin.OpenAsync();
+            await using var set = new NpgsqlCommand("ALTER SYSTEM SET log_min_duration_statement = 20; SELECT pg_reload_conf();", admin);
+            await set.ExecuteNonQueryAsync();
+        }
         try
         {
             using var core = await StartCoreAsync(mailstore, redis.ConnectionString);
@@ -59,7 +76,7 @@ public static class WebhookLoad
             var before = receiver.Distinct;
             await producer.ProduceAtRateAsync(options.LatencyEvents, options.Rate);
             await WaitForAsync(receiver, before + options.LatencyEvents);
-            var latencies = await LatenciesAsync(mailstore, receiver, skip: 200);
+            var (latencies, afterCommit) = await LatenciesAsync(mailstore, receiver, producer.Committed, skip: 200);
             await StopAsync(dispatchers);
 
             // Throughput: a backlog, then drain it.
@@ -80,10 +97,13 @@ public static class WebhookLoad
 
             Console.WriteLine();
             Console.WriteLine($"workers                      {options.Workers}");
-            Console.WriteLine($"event-to-delivery latency    p50 {Ms(Percentile(latencies, 0.50))}  p90 {Ms(Percentile(latencies, 0.90))}  p99 {Ms(Percentile(latencies, 0.99))}  max {Ms(latencies[^1])}  ({latencies.Count} events at {options.Rate}/s)");
+            Console.WriteLine($"event-to-delivery latency    p50 {Ms(Percentile(latencies, 0.50))}  p90 {Ms(Percentile(latencies, 0.90))}  p99 {Ms(Percentile(latencies, 0.99))}  max {Ms(latencies[^1])}  ({latencies.Count} events at {options.Rate}/s; from the event row's created_at)");
+            Console.WriteLine($"  after the commit returned  p50 {Ms(Percentile(afterCommit, 0.50))}  p90 {Ms(Percentile(afterCommit, 0.90))}  p99 {Ms(Percentile(afterCommit, 0.99))}  max {Ms(afterCommit[^1])}  (from AppendAsync returning to the producer)");
             Console.WriteLine($"sustained deliveries/s       {throughput.ToString("F0", CultureInfo.InvariantCulture)}  ({drained.Count} deliveries in {span.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s; backlog committed at {(options.ThroughputEvents / produced.TotalSeconds).ToString("F0", CultureInfo.InvariantCulture)}/s)");
             Console.WriteLine($"CPU per delivery             {PerDelivery(cpuAfter.Self - cpuBefore.Self, options.ThroughputEvents)} dispatcher + receiver, {PerDelivery(cpuAfter.Postgres - cpuBefore.Postgres, options.ThroughputEvents)} PostgreSQL ({Environment.ProcessorCount} cores, load average {LoadAverage()})");
             Console.WriteLine($"duplicates                   {receiver.Posts - receiver.Distinct}");
+            foreach (var line in slow.Take(40))
+                Console.WriteLine(line.Length > 400 ? line[..400] : line);
             return 0;
         }
         finally
@@ -170,30 +190,42 @@ public static class WebhookLoad
         }
     }
 
-    /// <summary>Receiver time minus the event's created_at, per delivery, sorted; the first <paramref name="skip"/> events (warm-up) left out.</summary>
-    private static async Task<List<TimeSpan>> LatenciesAsync(string mailstore, LoadReceiver receiver, int skip)
+    /// <summary>
+    /// Receiver time minus the event's created_at, and minus the moment the producer's commit
+    /// returned, per delivery, sorted; the first <paramref name="skip"/> events (warm-up) left out.
+    /// </summary>
+    private static async Task<(List<TimeSpan> FromEvent, List<TimeSpan> FromCommit)> LatenciesAsync(
+        string mailstore, LoadReceiver receiver, IReadOnlyDictionary<Guid, DateTimeOffset> committed, int skip)
     {
         await using var connection = new NpgsqlConnection(mailstore);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
-            SELECT d.id, e.created_at FROM webhook_deliveries d JOIN events e ON e.id = d.event_id ORDER BY e.id OFFSET $1
+            SELECT d.id, e.created_at, e.object_id FROM webhook_deliveries d JOIN events e ON e.id = d.event_id ORDER BY e.id OFFSET $1
             """, connection);
         command.Parameters.AddWithValue(skip);
         var latencies = new List<TimeSpan>();
+        var fromCommit = new List<TimeSpan>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            if (receiver.FirstSeen.TryGetValue(reader.GetGuid(0).ToString(), out var seen))
-                latencies.Add(seen - reader.GetFieldValue<DateTimeOffset>(1));
+            if (!receiver.FirstSeen.TryGetValue(reader.GetGuid(0).ToString(), out var seen))
+                continue;
+            latencies.Add(seen - reader.GetFieldValue<DateTimeOffset>(1));
+            if (committed.TryGetValue(Guid.Parse(reader.GetString(2)), out var returned))
+                fromCommit.Add(seen - returned);
         }
         latencies.Sort();
-        return latencies;
+        fromCommit.Sort();
+        return (latencies, fromCommit);
     }
 
     /// <summary>Commits message.created events the way inbound mail does: one small message per AppendAsync.</summary>
     private sealed class Producer(MessageService messages, Guid grantId, long inboxId)
     {
         private int _sequence;
+
+        /// <summary>When each AppendAsync returned (the commit acknowledged), by message id.</summary>
+        public System.Collections.Concurrent.ConcurrentDictionary<Guid, DateTimeOffset> Committed { get; } = new();
 
         public async Task ProduceAsync(int count, int parallel)
         {
@@ -205,31 +237,56 @@ public static class WebhookLoad
             }));
         }
 
+        /// <summary>
+        /// Appends at <paramref name="perSecond"/>, at most <see cref="MaxInFlight"/> at once: appends to
+        /// one inbox take its folder lock in turn, and when the store is slower than the rate the
+        /// producer falls behind (and says so) instead of exhausting the connection pool.
+        /// </summary>
         public async Task ProduceAtRateAsync(int count, int perSecond)
         {
             var clock = Stopwatch.StartNew();
             var pending = new List<Task>(count);
+            using var inFlight = new SemaphoreSlim(MaxInFlight);
             for (var i = 0; i < count; i++)
             {
                 var due = TimeSpan.FromSeconds((double)i / perSecond);
                 if (due > clock.Elapsed)
                     await Task.Delay(due - clock.Elapsed);
-                pending.Add(AppendOneAsync());
+                await inFlight.WaitAsync();
+                pending.Add(AppendReleasingAsync(inFlight));
             }
             await Task.WhenAll(pending);
+            var achieved = count / clock.Elapsed.TotalSeconds;
+            if (achieved < perSecond * 0.95)
+                Console.WriteLine($"  (the producer fell behind: {achieved.ToString("F0", CultureInfo.InvariantCulture)} appends/s instead of {perSecond})");
         }
 
-        private Task AppendOneAsync()
+        private const int MaxInFlight = 32;
+
+        private async Task AppendReleasingAsync(SemaphoreSlim inFlight)
+        {
+            try
+            {
+                await AppendOneAsync();
+            }
+            finally
+            {
+                inFlight.Release();
+            }
+        }
+
+        private async Task AppendOneAsync()
         {
             var n = Interlocked.Increment(ref _sequence);
             var raw = Encoding.ASCII.GetBytes(
                 $"From: Load <load@example.com>\r\nTo: load@agentmail.test\r\nSubject: Load {n}\r\nMessage-ID: <load-{n}-{Guid.NewGuid():N}@example.com>\r\n" +
                 $"Date: Sat, 21 Nov 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nLoad message number {n}.\r\n");
-            return messages.AppendAsync(grantId, inboxId, MessageContentReader.Read(raw), new AppendOptions(), CancellationToken.None);
+            var appended = await messages.AppendAsync(grantId, inboxId, MessageContentReader.Read(raw), new AppendOptions(), CancellationToken.None);
+            Committed[appended.Message.Id] = DateTimeOffset.UtcNow;
         }
     }
 
-    private sealed record LoadOptions(int Workers, int LatencyEvents, int Rate, int ThroughputEvents, bool Ephemeral, Dictionary<string, string?> Settings)
+    private sealed record LoadOptions(int Workers, int LatencyEvents, int Rate, int ThroughputEvents, bool Ephemeral, bool SlowStatements, Dictionary<string, string?> Settings)
     {
         public static LoadOptions Parse(string[] args)
         {
@@ -238,6 +295,7 @@ public static class WebhookLoad
             var rate = 200;
             var throughputEvents = 20000;
             var ephemeral = false;
+            var slowStatements = false;
             var settings = new Dictionary<string, string?>();
             for (var i = 0; i < args.Length; i++)
             {
@@ -248,15 +306,16 @@ public static class WebhookLoad
                     case "--rate": rate = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                     case "--throughput-events": throughputEvents = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                     case "--ephemeral": ephemeral = true; break;
+                    case "--slow-statements": slowStatements = true; break;
                     case "--set":
                         var pair = args[++i].Split('=', 2);
                         settings[pair[0]] = pair[1];
                         break;
                     default:
-                        throw new ArgumentException($"Unknown option {args[i]}. Options: --workers N, --latency-events N, --rate N/s, --throughput-events N, --ephemeral, --set Webhooks:Key=value");
+                        throw new ArgumentException($"Unknown option {args[i]}. Options: --workers N, --latency-events N, --rate N/s, --throughput-events N, --ephemeral, --slow-statements (log statements over 20 ms), --set Webhooks:Key=value");
                 }
             }
-            return new LoadOptions(workers, latencyEvents, rate, throughputEvents, ephemeral, settings);
+            return new LoadOptions(workers, latencyEvents, rate, throughputEvents, ephemeral, slowStatements, settings);
         }
     }
 }

@@ -8,5 +8,6 @@ internal static class FuzzTargets
         new MimeTarget(),
         new SmtpTarget(),
         new ImapTarget(),
+        new WebhooksTarget(),
     ];
 }

@@ -140,7 +140,22 @@ internal sealed partial class DeliveryWorker(
                 message, clock.GetUtcNow()));
             await queue.RecordAsync(claim, outcomes, bounce, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down mid-delivery: give the recipients back now rather than when the lease ends.
+            // (Any that a remote server took before the cancellation are then sent again: at least once.)
+            try
+            {
+                var now = clock.GetUtcNow();
+                await queue.RecordAsync(claim, claim.Recipients.Select(r => new DeliveryOutcome(r.Address, DeliveryOutcomeKind.Deferred,
+                    "451 4.3.2 Delivery interrupted by a shutdown") { RetryAt = now }).ToList(), null, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is StoreUnavailableException or NpgsqlException or TimeoutException)
+            {
+                LogProcessingFailed(logger, claim.OutboundId, e);
+            }
+        }
+        catch (Exception e)
         {
             LogProcessingFailed(logger, claim.OutboundId, e);
         }

@@ -23,12 +23,12 @@ public sealed class PayloadTests
     {
         var header = new NotificationHeader("message.created", "id", 1, 1, "app");
         var body = new string('b', 5000);
-        var (type, json) = NotificationPayload.Create(header, new NotificationObject($$"""{"id":"m","body":"{{body}}"}""", """{"id":"m"}"""), 2048);
+        var (type, json) = NotificationPayload.Create(header, new NotificationObject($$"""{"id":"m","body":"{{body}}"}""", () => """{"id":"m"}"""), 2048);
         Assert.Equal("message.created.truncated", type);
         Assert.Equal("""{"id":"m"}""", JsonDocument.Parse(json).RootElement.GetProperty("data").GetProperty("object").GetRawText());
         Assert.Equal("message.created.truncated", JsonDocument.Parse(json).RootElement.GetProperty("type").GetString());
 
-        var (kept, _) = NotificationPayload.Create(header, new NotificationObject($$"""{"id":"m","body":"{{body}}"}""", """{"id":"m"}"""), 1024 * 1024);
+        var (kept, _) = NotificationPayload.Create(header, new NotificationObject($$"""{"id":"m","body":"{{body}}"}""", () => """{"id":"m"}"""), 1024 * 1024);
         Assert.Equal("message.created", kept);
         var (folder, _) = NotificationPayload.Create(header with { Type = "folder.created" }, new NotificationObject($$"""{"n":"{{body}}"}"""), 2048);
         Assert.Equal("folder.created", folder);

@@ -17,6 +17,14 @@ namespace AgentMail.Webhooks.Core.Payloads;
 /// </summary>
 public sealed class NotificationObjects(MailboxDatabase database, BlobReader blobs)
 {
+    /// <summary>How much of a message the first read takes: text bodies fit; large attachments mostly come after.</summary>
+    public const int PrefixBytes = 256 * 1024;
+
+    /// <summary>
+    /// The object for <paramref name="stored"/>; a message's body is read from the store (null when
+    /// the message is gone), and the body-less form a <c>.truncated</c> notification carries is
+    /// serialized only if the full one turns out too large.
+    /// </summary>
     public async Task<NotificationObject> CreateAsync(StoredEvent stored, CancellationToken cancellationToken)
     {
         try
@@ -25,11 +33,12 @@ public sealed class NotificationObjects(MailboxDatabase database, BlobReader blo
             {
                 case EventTypes.MessageCreated or EventTypes.MessageUpdated or EventTypes.MessageDeleted
                     when JsonSerializer.Deserialize(stored.Payload, MailboxJson.Default.MessageObject) is { } message:
-                    var withoutBody = MailboxJson.Serialize(message with { Body = null });
-                    var body = await ReadBodyAsync(stored.GrantId, message.Id, cancellationToken).ConfigureAwait(false);
+                    var source = Guid.TryParse(message.Id, out var id) ? await ReadSourceAsync(stored.GrantId, id, cancellationToken).ConfigureAwait(false) : null;
+                    var body = source is null ? null : await RenderAsync(source, cancellationToken).ConfigureAwait(false);
+                    var bare = message with { Body = null };
                     return body is null
-                        ? new NotificationObject(withoutBody, withoutBody)
-                        : new NotificationObject(MailboxJson.Serialize(message with { Body = body }), withoutBody);
+                        ? new NotificationObject(MailboxJson.Serialize(bare))
+                        : new NotificationObject(MailboxJson.Serialize(message with { Body = body }), () => MailboxJson.Serialize(bare));
                 case EventTypes.FolderCreated or EventTypes.FolderUpdated or EventTypes.FolderDeleted
                     when JsonSerializer.Deserialize(stored.Payload, MailboxJson.Default.FolderObject) is { } folder:
                     return new NotificationObject(MailboxJson.Serialize(folder));
@@ -47,51 +56,46 @@ public sealed class NotificationObjects(MailboxDatabase database, BlobReader blo
     }
 
     /// <summary>
-    /// The HTML body as the API renders it, or null when the message is gone (purged since the
-    /// event). One query reads the stored structure and the first <see cref="PrefixBytes"/> of the
-    /// raw message, which holds the body of nearly every message; a body that reaches past that is
-    /// read on through <see cref="BlobReader"/>. Attachments after the body are never read.
+    /// The HTML body as the API renders it (<see cref="MessageBody.GetHtml"/> over the prefix of the
+    /// raw message that holds the body), or null when the stored structure cannot be read. A body
+    /// reaching past the prefix is read on through <see cref="BlobReader"/>; attachments after the
+    /// body are never read.
     /// </summary>
-    private async Task<string?> ReadBodyAsync(Guid grantId, string messageId, CancellationToken cancellationToken)
+    private async Task<string?> RenderAsync(MessageBodySource source, CancellationToken cancellationToken)
     {
-        if (!Guid.TryParse(messageId, out var id))
-            return null;
-        byte[] sha256, structureBytes, prefix;
-        await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
-        await using (var command = new NpgsqlCommand("""
-            SELECT m.blob_sha256, b.structure, substring(b.data FROM 1 FOR $3)
-            FROM messages m JOIN blobs b ON b.sha256 = m.blob_sha256
-            WHERE m.grant_id = $1 AND m.id = $2
-            """, connection))
-        {
-            command.Parameters.AddWithValue(grantId);
-            command.Parameters.AddWithValue(id);
-            command.Parameters.AddWithValue(PrefixBytes);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                return null;
-            sha256 = reader.GetFieldValue<byte[]>(0);
-            structureBytes = reader.GetFieldValue<byte[]>(1);
-            prefix = reader.GetFieldValue<byte[]>(2);
-        }
         MessageStructure structure;
         try
         {
-            structure = MessageStructure.FromBytes(structureBytes);
+            structure = MessageStructure.FromBytes(source.Structure);
         }
         catch (FormatException)
         {
             return null; // a stored structure this version cannot read: the notification goes without the body
         }
         var extent = MessageBody.GetHtmlExtent(structure);
-        if (extent <= prefix.Length)
-            return MessageBody.GetHtml(prefix.AsSpan(0, (int)extent), structure);
+        if (extent <= source.Prefix.Length)
+            return MessageBody.GetHtml(source.Prefix.AsSpan(0, (int)extent), structure);
         using var whole = new MemoryStream((int)Math.Min(extent, int.MaxValue));
-        whole.Write(prefix);
-        await blobs.CopyRangeAsync(sha256, prefix.Length, extent - prefix.Length, whole, cancellationToken).ConfigureAwait(false);
+        whole.Write(source.Prefix);
+        await blobs.CopyRangeAsync(source.Sha256, source.Prefix.Length, extent - source.Prefix.Length, whole, cancellationToken).ConfigureAwait(false);
         return MessageBody.GetHtml(whole.GetBuffer().AsSpan(0, (int)whole.Length), structure);
     }
 
-    /// <summary>How much of a message the first read takes: text bodies fit; large attachments mostly come after.</summary>
-    public const int PrefixBytes = 256 * 1024;
+    /// <summary>One query: the message's blob, its stored structure and the first <see cref="PrefixBytes"/>; null when the message is gone.</summary>
+    private async Task<MessageBodySource?> ReadSourceAsync(Guid grantId, Guid messageId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("""
+            SELECT m.blob_sha256, b.structure, substring(b.data FROM 1 FOR $3)
+            FROM messages m JOIN blobs b ON b.sha256 = m.blob_sha256
+            WHERE m.grant_id = $1 AND m.id = $2
+            """, connection);
+        command.Parameters.AddWithValue(grantId);
+        command.Parameters.AddWithValue(messageId);
+        command.Parameters.AddWithValue(PrefixBytes);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new MessageBodySource(reader.GetFieldValue<byte[]>(0), reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<byte[]>(2))
+            : null;
+    }
 }

@@ -16,10 +16,10 @@ public static class NotificationPayload
     public static (string Type, byte[] Json) Create(NotificationHeader header, NotificationObject notificationObject, int maxBytes)
     {
         var json = NotificationEnvelope.Write(header, notificationObject.Json);
-        if (json.Length <= maxBytes || notificationObject.WithoutBody is null)
+        if (json.Length <= maxBytes || !notificationObject.CanTruncate)
             return (header.Type, json);
         var truncated = header with { Type = header.Type + TruncatedSuffix };
-        return (truncated.Type, NotificationEnvelope.Write(truncated, notificationObject.WithoutBody));
+        return (truncated.Type, NotificationEnvelope.Write(truncated, notificationObject.WithoutBody!));
     }
 
     /// <summary>Compresses when asked, then signs exactly the bytes that will be sent.</summary>

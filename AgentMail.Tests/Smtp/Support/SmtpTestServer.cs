@@ -51,11 +51,12 @@ public sealed class SmtpTestServer : IAsyncDisposable
     public static string KeyPath => DevelopmentCertificate.EnsureExists(CertificateDirectory).KeyPath;
     public string CertificateThumbprint => Services.GetRequiredService<TlsCertificateProvider>().Certificate.Thumbprint;
 
-    public static async Task<SmtpTestServer> StartAsync(IDictionary<string, string?>? settings = null, bool ownDatabase = false)
+    /// <param name="database">Another server's database, to run as its replica (e.g. two delivery workers on one queue).</param>
+    public static async Task<SmtpTestServer> StartAsync(IDictionary<string, string?>? settings = null, bool ownDatabase = false, string? database = null)
     {
         var servers = await TestServers.GetAsync();
-        var mailbox = ownDatabase
-            ? await MailboxHarness.CreateAsync(await servers.CreateDatabaseAsync("smtp"), servers.Redis.ConnectionString)
+        var mailbox = database is not null ? await MailboxHarness.CreateAsync(database, servers.Redis.ConnectionString)
+            : ownDatabase ? await MailboxHarness.CreateAsync(await servers.CreateDatabaseAsync("smtp"), servers.Redis.ConnectionString)
             : await MailboxHarness.CreateAsync();
         var (submission, submissions, mx) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
         var contentRoot = Directory.CreateTempSubdirectory("agentmail-smtp-").FullName;
