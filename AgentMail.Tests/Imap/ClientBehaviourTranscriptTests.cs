@@ -139,4 +139,25 @@ public sealed class ClientBehaviourTranscriptTests
         Assert.Equal("d OK [READ-WRITE] SELECT completed", (await wire.CommandAsync("d", "SELECT Inbox"))[^1]);
         Assert.DoesNotContain(await server.Mailbox.Folders.ListAsync(grant.Id, CancellationToken.None), f => f.Name.StartsWith("Deleted", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Under_CONDSTORE_unsolicited_FETCH_carries_MODSEQ_and_APPEND_to_the_selected_mailbox_reports_EXISTS()
+    {
+        var server = await ImapTestServer.GetSharedAsync();
+        var grant = await server.CreateAccountAsync();
+        var message = await server.DeliverAsync(grant, "one");
+        var inbox = await server.Mailbox.FolderAsync(grant.Id, "inbox");
+        await using var a = await server.ConnectAsync(grant);
+        await using var b = await server.ConnectAsync(grant);
+        await a.ExpectOkAsync("e", "ENABLE CONDSTORE");
+        await a.ExpectOkAsync("s", "SELECT INBOX");
+        await b.ExpectOkAsync("s", "SELECT INBOX");
+        await b.ExpectOkAsync("b1", "STORE 1 +FLAGS.SILENT (\\Flagged)");
+        Assert.Equal([$"* 1 FETCH (UID 1 FLAGS (\\Flagged) MODSEQ ({message.ModSeq + 1}))", "a1 OK NOOP completed"], await a.CommandAsync("a1", "NOOP"));
+        const string raw = "Subject: appended\r\n\r\nHi\r\n";
+        Assert.Equal(["* 2 EXISTS", $"a2 OK [APPENDUID {inbox.UidValidity} 2] APPEND completed"], await a.CommandAsync("a2", $"APPEND INBOX {{{raw.Length}+}}\r\n{raw}"));
+        Assert.Equal(["a3 OK NOOP completed"], await a.CommandAsync("a3", "NOOP"));
+        // The tagged OK has room for one response code (APPENDUID); the new message's MODSEQ is one FETCH away.
+        Assert.Equal([$"* 2 FETCH (UID 2 MODSEQ ({message.ModSeq + 2}))", "a4 OK FETCH completed"], await a.CommandAsync("a4", "FETCH 2 (UID MODSEQ)"));
+    }
 }
