@@ -17,8 +17,12 @@ public sealed class ImapOptions
     /// <summary>IDLE is ended by the server after this long; the client re-issues it (RFC 2177 §3).</summary>
     public TimeSpan MaxIdleDuration { get; set; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>An authenticated connection with no command for this long (outside IDLE) is closed with BYE.</summary>
-    public TimeSpan InactivityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// An authenticated connection with no command for this long (outside IDLE) is closed with BYE.
+    /// RFC 9051 §5.4: at least 30 minutes; clients that poll instead of idling (iOS Mail,
+    /// CLIENTS.md 4) keep a connection open between polls.
+    /// </summary>
+    public TimeSpan InactivityTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>A connection that has not signed in within this long is closed with BYE.</summary>
     public TimeSpan UnauthenticatedTimeout { get; set; } = TimeSpan.FromMinutes(1);

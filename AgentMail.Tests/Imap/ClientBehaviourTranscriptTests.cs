@@ -1,3 +1,5 @@
+extern alias imap;
+
 using AgentMail.Mailbox.Messages;
 using AgentMail.Tests.Imap.Support;
 
@@ -159,5 +161,15 @@ public sealed class ClientBehaviourTranscriptTests
         Assert.Equal(["a3 OK NOOP completed"], await a.CommandAsync("a3", "NOOP"));
         // The tagged OK has room for one response code (APPENDUID); the new message's MODSEQ is one FETCH away.
         Assert.Equal([$"* 2 FETCH (UID 2 MODSEQ ({message.ModSeq + 2}))", "a4 OK FETCH completed"], await a.CommandAsync("a4", "FETCH 2 (UID MODSEQ)"));
+    }
+
+    [Fact]
+    public void Default_timers_keep_NAT_alive_outlast_a_29_minute_IDLE_and_let_polling_clients_stay_connected()
+    {
+        var options = new imap::AgentMail.Imap.ImapOptions();
+        Assert.Equal(TimeSpan.FromMinutes(2), options.IdleKeepaliveInterval); // CLIENTS.md 5: "* OK Still here" every ~2 minutes
+        Assert.Equal(TimeSpan.FromMinutes(30), options.MaxIdleDuration);      // RFC 2177: clients re-issue IDLE before 29 minutes
+        Assert.True(options.InactivityTimeout >= TimeSpan.FromMinutes(30));    // RFC 9051 §5.4; iOS Mail polls (CLIENTS.md 4)
+        Assert.True(options.MaxLineBytes >= 64 * 1024);                        // CLIENTS.md 8
     }
 }
