@@ -172,4 +172,44 @@ public sealed class ClientBehaviourTranscriptTests
         Assert.True(options.InactivityTimeout >= TimeSpan.FromMinutes(30));    // RFC 9051 §5.4; iOS Mail polls (CLIENTS.md 4)
         Assert.True(options.MaxLineBytes >= 64 * 1024);                        // CLIENTS.md 8
     }
+
+    [Fact]
+    public async Task Apple_Mail_and_Thunderbird_keywords_persist_and_a_new_session_sees_them()
+    {
+        var server = await ImapTestServer.GetSharedAsync();
+        var grant = await server.CreateAccountAsync();
+        var message = await server.DeliverAsync(grant, "colours");
+        await using (var wire = await server.ConnectAsync(grant))
+        {
+            var select = await wire.ExpectOkAsync("s", "SELECT INBOX");
+            Assert.Contains("* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted", select);
+            await wire.ExpectOkAsync("a", "STORE 1 +FLAGS.SILENT ($MailFlagBit1 $MailFlagBit2 $Junk $label5 NonJunk $Forwarded)");
+        }
+        await using (var wire = await server.ConnectAsync(grant))
+        {
+            Assert.Contains("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $Junk $label5 $MailFlagBit1 $MailFlagBit2 NonJunk)",
+                await wire.ExpectOkAsync("s", "EXAMINE INBOX"));
+            Assert.Equal(["* 1 FETCH (FLAGS ($Forwarded $Junk $label5 $MailFlagBit1 $MailFlagBit2 NonJunk))", "b OK FETCH completed"],
+                await wire.CommandAsync("b", "FETCH 1 FLAGS"));
+        }
+        Assert.Equal(6, (await server.Mailbox.Messages.GetAsync(grant.Id, message.Id, CancellationToken.None))!.Keywords.Count);
+    }
+
+    [Fact]
+    public async Task An_idling_QRESYNC_client_is_pushed_VANISHED_not_EXPUNGE()
+    {
+        var server = await ImapTestServer.GetSharedAsync();
+        var grant = await server.CreateAccountAsync();
+        var first = await server.DeliverAsync(grant, "one");
+        await server.DeliverAsync(grant, "two");
+        await using var wire = await server.ConnectAsync(grant);
+        await wire.ExpectOkAsync("e", "ENABLE QRESYNC");
+        await wire.ExpectOkAsync("s", "SELECT INBOX");
+        await wire.SendAsync("i IDLE\r\n");
+        Assert.Equal("+ idling", await wire.ReadLineAsync());
+        await server.Mailbox.Messages.DeleteAsync(grant.Id, MessageSelection.Ids(first.Id), CancellationToken.None);
+        Assert.Equal("* VANISHED 1", await wire.ReadLineAsync());
+        await wire.SendAsync("DONE\r\n");
+        Assert.Equal("i OK IDLE terminated", await wire.ReadLineAsync());
+    }
 }
