@@ -212,4 +212,33 @@ public sealed class ClientBehaviourTranscriptTests
         await wire.SendAsync("DONE\r\n");
         Assert.Equal("i OK IDLE terminated", await wire.ReadLineAsync());
     }
+
+    [Fact]
+    public async Task A_synchronizing_literal_gets_its_continuation_and_an_over_size_one_is_refused_before_it_is_sent()
+    {
+        var server = await ImapTestServer.GetSharedAsync();
+        var grant = await server.CreateAccountAsync();
+        await using var wire = await ImapWire.ConnectAsync(server.ImapsPort, tls: true);
+        await wire.ReadLineAsync();
+        await wire.SendAsync($"a LOGIN {{{grant.Email.Length}}}\r\n");
+        Assert.Equal("+ Ready for literal data", await wire.ReadLineAsync());
+        await wire.SendAsync($"{grant.Email} {{{ImapTestServer.Password.Length}}}\r\n");
+        Assert.Equal("+ Ready for literal data", await wire.ReadLineAsync());
+        await wire.SendAsync(ImapTestServer.Password + "\r\n");
+        Assert.StartsWith("a OK [CAPABILITY ", await wire.ReadLineAsync());
+        // No "+": the client sends nothing more and the session goes on.
+        Assert.Equal(["b NO [TOOBIG] Literal too large: commands other than APPEND are limited to 1048576 bytes"], await wire.CommandAsync("b", "CREATE {2000000}"));
+        Assert.Equal(["c OK NOOP completed"], await wire.CommandAsync("c", "NOOP"));
+    }
+
+    [Fact]
+    public async Task A_created_folder_starts_at_HIGHESTMODSEQ_1_not_0()
+    {
+        var server = await ImapTestServer.GetSharedAsync();
+        var grant = await server.CreateAccountAsync();
+        await using var wire = await server.ConnectAsync(grant);
+        await wire.ExpectOkAsync("a", "CREATE Fresh");
+        Assert.Equal(["* STATUS \"Fresh\" (MESSAGES 0 UIDNEXT 1 HIGHESTMODSEQ 1)", "b OK STATUS completed"], await wire.CommandAsync("b", "STATUS Fresh (MESSAGES UIDNEXT HIGHESTMODSEQ)"));
+        Assert.Contains("* OK [HIGHESTMODSEQ 1] Highest", await wire.ExpectOkAsync("c", "SELECT Fresh (CONDSTORE)"));
+    }
 }
