@@ -54,8 +54,8 @@ public sealed class SearchTranscriptTests
         await Search("BEFORE 12-Jan-2026", "* SEARCH 1 2");
         await Search("ON 12-Jan-2026", "* SEARCH 3");
         await Search("SINCE \"13-Jan-2026\"", "* SEARCH 4 5");
-        // The Date header is the delivery time (today, UTC).
-        var today = DateTime.UtcNow.ToString("d-MMM-yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        // The Date header TestMessages writes is fixed (Sat, 21 Nov 2026 10:00:00 +0000), not the clock's today.
+        const string today = "21-Nov-2026";
         await Search($"SENTON {today}", "* SEARCH 1 2 3 4 5");
         await Search($"SENTSINCE {today}", "* SEARCH 1 2 3 4 5");
         await Search("SENTSINCE 1-Jan-2100", "* SEARCH");
