@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using AgentMail.Benchmarks.Load;
 using AgentMail.LocalServers;
 using AgentMail.Mailbox.Folders;
 using AgentMail.Mailbox.Grants;
@@ -64,54 +65,23 @@ public static class ApiLoadCommand
         var port = FreePort.Next();
         var baseUrl = $"http://127.0.0.1:{port}";
 
-        var dll = Path.GetFullPath(options.Get("server-dll", ""));
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(dll)! };
-        info.ArgumentList.Add(dll);
-        foreach (var (key, value) in new Dictionary<string, string>
+        await using var server = await ServiceProcess.StartAsync(options.Get("server-dll", ""), new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ConnectionStrings__mailstore"] = mailstore,
             ["ConnectionStrings__redis"] = redis.ConnectionString,
             ["ASPNETCORE_URLS"] = baseUrl,
             ["Api__Keys__0"] = ApiKey,
-            ["Mailbox__Hostname"] = "bench.agentmail.test",
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["OTEL_SDK_DISABLED"] = "true",
-        })
-            info.Environment[key] = value;
-        using var server = Process.Start(info)!;
-        try
-        {
-            using var http = new HttpClient();
-            for (var i = 0; ; i++)
-            {
-                try
-                {
-                    if ((await http.GetAsync($"{baseUrl}/health")).IsSuccessStatusCode)
-                        break;
-                }
-                catch (HttpRequestException) when (i < 300)
-                {
-                }
-                await Task.Delay(200);
-            }
+            ["Mailbox__Hostname"] = CoreHost.Hostname,
+        }, $"{baseUrl}/health");
 
-            var (grant, thread, folder, seconds) = await SeedAsync(mailstore, redis.ConnectionString, count, options.Int("writers", 8));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seeded {count} messages in {seconds:0.0} s ({count / seconds:0} messages/s)"));
-            var config = new BenchConfig(baseUrl, ApiKey, grant.ToString(), thread.ToString(), folder, count, server.Id);
-            await File.WriteAllTextAsync(Path.Combine(data, "bench.json"), JsonSerializer.Serialize(config));
-            Console.WriteLine($"READY {Path.Combine(data, "bench.json")} (API pid {server.Id} on {baseUrl})");
-            await Console.In.ReadToEndAsync(); // until the caller closes standard input
-            return 0;
-        }
-        finally
-        {
-            if (!server.HasExited)
-            {
-                server.Kill();
-                await server.WaitForExitAsync();
-            }
-        }
+        var (grant, thread, folder, seconds) = await SeedAsync(mailstore, redis.ConnectionString, count, options.Int("writers", 8));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seeded {count} messages in {seconds:0.0} s ({count / seconds:0} messages/s)"));
+        var config = new BenchConfig(baseUrl, ApiKey, grant.ToString(), thread.ToString(), folder, count, server.Id);
+        await File.WriteAllTextAsync(Path.Combine(data, "bench.json"), JsonSerializer.Serialize(config));
+        Console.WriteLine($"READY {Path.Combine(data, "bench.json")} (API pid {server.Id} on {baseUrl})");
+        await Console.In.ReadToEndAsync(); // until the caller closes standard input
+        return 0;
     }
 
     /// <summary>
@@ -121,7 +91,7 @@ public static class ApiLoadCommand
     /// </summary>
     private static async Task<(Guid Grant, Guid Thread, string Folder, double Seconds)> SeedAsync(string mailstore, string redis, int count, int writers)
     {
-        using var host = CoreHost(mailstore, redis);
+        using var host = CoreHost.Create(mailstore, redis);
         await host.StartAsync();
         var grant = await host.Services.GetRequiredService<GrantService>().CreateAsync(new CreateGrantRequest("bench@agentmail.test"), default);
         var folders = host.Services.GetRequiredService<FolderService>();
@@ -177,19 +147,6 @@ public static class ApiLoadCommand
         return Encoding.ASCII.GetBytes(text.ToString());
     }
 
-    private static IHost CoreHost(string mailstore, string redis)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:mailstore"] = mailstore,
-            ["ConnectionStrings:redis"] = redis,
-            ["Mailbox:Hostname"] = "bench.agentmail.test",
-        });
-        builder.AddMailbox();
-        return builder.Build();
-    }
-
     /// <summary>Closed-loop load: each connection sends its next request when the previous answer has been read.</summary>
     private static async Task<int> LoadAsync(LoadOptions options)
     {
@@ -214,7 +171,7 @@ public static class ApiLoadCommand
 
         var (latencies, errors, elapsed) = await RunLoopAsync(client, url, send, connections, duration);
         latencies.Sort();
-        double Percentile(double p) => latencies.Count == 0 ? 0 : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(p * latencies.Count) - 1)];
+        double Percentile(double p) => Percentiles.Of(latencies, p);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{(send ? "POST /messages/send" : "GET " + path)}: {latencies.Count / elapsed.TotalSeconds:0} req/s over {elapsed.TotalSeconds:0} s, {connections} connections; " +
             $"latency p50 {Percentile(0.50):0.00} ms, p90 {Percentile(0.90):0.00} ms, p99 {Percentile(0.99):0.00} ms, max {Percentile(1):0.00} ms; {errors} errors"));
@@ -253,37 +210,5 @@ public static class ApiLoadCommand
             return latencies;
         })));
         return (perConnection.SelectMany(l => l).ToList(), errors, watch.Elapsed);
-    }
-
-    private sealed class LoadOptions(Dictionary<string, string> values)
-    {
-        public static LoadOptions Parse(IEnumerable<string> args)
-        {
-            var values = new Dictionary<string, string>();
-            string? name = null;
-            foreach (var arg in args)
-            {
-                if (arg.StartsWith("--", StringComparison.Ordinal))
-                {
-                    if (name is not null)
-                        values[name] = "true";
-                    name = arg[2..];
-                }
-                else if (name is not null)
-                {
-                    values[name] = arg;
-                    name = null;
-                }
-            }
-            if (name is not null)
-                values[name] = "true";
-            return new LoadOptions(values);
-        }
-
-        public string Get(string name, string fallback) => values.GetValueOrDefault(name, fallback);
-
-        public int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-
-        public bool Has(string name) => values.ContainsKey(name);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using AgentMail.Benchmarks.Load;
 using AgentMail.LocalServers;
 using AgentMail.Mailbox.Folders;
 using AgentMail.Mailbox.Grants;
@@ -64,29 +65,10 @@ public static class ImapLoadCommand
         var mailstore = postgres.ConnectionString("mailstore");
         var (imap, imaps, http) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
 
-        var dll = Path.GetFullPath(options.Get("server-dll", ""));
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(dll)! };
-        info.ArgumentList.Add(dll);
-        foreach (var (key, value) in new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["ConnectionStrings__mailstore"] = mailstore,
-            ["ConnectionStrings__redis"] = redis.ConnectionString,
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{http}",
-            ["IMAP_PORT"] = $"{imap}",
-            ["IMAPS_PORT"] = $"{imaps}",
-            ["Tls__DevelopmentCertificateDirectory"] = Path.Combine(data, "tls"),
-            ["Imap__MaxConnectionsPerGrant"] = "1000000", // the idle measure opens thousands per user
-            ["Logging__LogLevel__Default"] = "Warning",
-        })
-        {
-            info.Environment[key] = value;
-        }
-
         // The schema first (the service migrates too; doing it here avoids racing it for grant creation).
         var password = "Bench-Password-2026x";
         var users = new List<string>();
-        using (var host = CoreHost(mailstore, redis.ConnectionString))
+        using (var host = CoreHost.Create(mailstore, redis.ConnectionString))
         {
             await host.StartAsync();
             await host.Services.GetRequiredService<AgentMail.Mailbox.Storage.SchemaMigrator>().MigrateAsync(default);
@@ -97,47 +79,22 @@ public static class ImapLoadCommand
             await host.StopAsync();
         }
 
-        using var server = Process.Start(info)!;
-        try
+        await using var server = await ServiceProcess.StartAsync(options.Get("server-dll", ""), new Dictionary<string, string>
         {
-            using var client = new HttpClient();
-            for (var i = 0; ; i++)
-            {
-                try
-                {
-                    if ((await client.GetAsync($"http://127.0.0.1:{http}/health")).IsSuccessStatusCode) break;
-                }
-                catch (HttpRequestException) when (i < 300)
-                {
-                }
-                await Task.Delay(200);
-            }
-            var config = new BenchConfig(mailstore, redis.ConnectionString, imaps, server.Id, password, users);
-            await File.WriteAllTextAsync(Path.Combine(data, "bench.json"), JsonSerializer.Serialize(config));
-            Console.WriteLine($"READY {Path.Combine(data, "bench.json")} (IMAP pid {server.Id}; IMAPS on {imaps}; certificate in {Path.Combine(data, "tls")})");
-            await Console.In.ReadToEndAsync();
-            return 0;
-        }
-        finally
-        {
-            if (!server.HasExited)
-            {
-                server.Kill();
-                await server.WaitForExitAsync();
-            }
-        }
-    }
-
-    private static IHost CoreHost(string mailstore, string redis)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:mailstore"] = mailstore,
-            ["ConnectionStrings:redis"] = redis,
-        });
-        builder.AddMailbox();
-        return builder.Build();
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ConnectionStrings__mailstore"] = mailstore,
+            ["ConnectionStrings__redis"] = redis.ConnectionString,
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{http}",
+            ["IMAP_PORT"] = $"{imap}",
+            ["IMAPS_PORT"] = $"{imaps}",
+            ["Tls__DevelopmentCertificateDirectory"] = Path.Combine(data, "tls"),
+            ["Imap__MaxConnectionsPerGrant"] = "1000000", // the idle measure opens thousands per user
+        }, $"http://127.0.0.1:{http}/health");
+        var config = new BenchConfig(mailstore, redis.ConnectionString, imaps, server.Id, password, users);
+        await File.WriteAllTextAsync(Path.Combine(data, "bench.json"), JsonSerializer.Serialize(config));
+        Console.WriteLine($"READY {Path.Combine(data, "bench.json")} (IMAP pid {server.Id}; IMAPS on {imaps}; certificate in {Path.Combine(data, "tls")})");
+        await Console.In.ReadToEndAsync();
+        return 0;
     }
 
     private sealed record Target(string Host, int Port, string Password, string UserFormat, int Users)
@@ -275,7 +232,7 @@ public static class ImapLoadCommand
     {
         var config = JsonSerializer.Deserialize<BenchConfig>(await File.ReadAllTextAsync(options.Get("config", "")))!;
         var samples = options.Int("samples", 300);
-        using var host = CoreHost(config.Mailstore, config.Redis);
+        using var host = CoreHost.Create(config.Mailstore, config.Redis);
         await host.StartAsync();
         host.Services.GetRequiredService<AgentMail.Mailbox.Storage.MailboxDatabase>().MarkReady();
         var grant = (await host.Services.GetRequiredService<GrantService>().FindByEmailAsync(config.Users[0], default))!;
@@ -328,26 +285,7 @@ public static class ImapLoadCommand
             "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body);
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+    private static double Percentile(double[] sorted, double p) => Percentiles.Of(sorted, p);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
-    private sealed class LoadOptions(Dictionary<string, string> values)
-    {
-        public static LoadOptions Parse(IEnumerable<string> args)
-        {
-            var values = new Dictionary<string, string>(StringComparer.Ordinal);
-            string? key = null;
-            foreach (var arg in args)
-            {
-                if (arg.StartsWith("--", StringComparison.Ordinal)) key = arg[2..];
-                else if (key is not null) values[key] = arg;
-            }
-            return new LoadOptions(values);
-        }
-
-        public string Get(string key, string fallback) => values.GetValueOrDefault(key, fallback);
-
-        public int Int(string key, int fallback) => values.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-    }
 }

@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using AgentMail.Benchmarks.Load;
 using AgentMail.LocalServers;
 using AgentMail.Mailbox.Grants;
 using Microsoft.Extensions.Configuration;
@@ -28,7 +29,7 @@ public static class SmtpLoadCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = Options.Parse(args.Skip(1));
+        var options = LoadOptions.Parse(args.Skip(1));
         return args.FirstOrDefault() switch
         {
             "serve" => await ServeAsync(options),
@@ -46,7 +47,7 @@ public static class SmtpLoadCommand
 
     private sealed record BenchConfig(string Mailstore, string Redis, int SubmissionsPort, int MxPort, string Password, List<string> Grants);
 
-    private static async Task<int> ServeAsync(Options options)
+    private static async Task<int> ServeAsync(LoadOptions options)
     {
         var data = Path.GetFullPath(options.Get("data", Path.Combine(Path.GetTempPath(), "agentmail-smtp-bench")));
         Directory.CreateDirectory(data);
@@ -58,9 +59,7 @@ public static class SmtpLoadCommand
         var mailstore = postgres.ConnectionString(database);
         var (submission, submissions, mx, http) = (FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next());
 
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(options.Get("server-dll", "")))! };
-        info.ArgumentList.Add(Path.GetFullPath(options.Get("server-dll", "")));
-        var environment = new Dictionary<string, string>
+        await using var server = await ServiceProcess.StartAsync(options.Get("server-dll", ""), new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["ConnectionStrings__mailstore"] = mailstore,
@@ -70,69 +69,29 @@ public static class SmtpLoadCommand
             ["SMTPS_PORT"] = $"{submissions}",
             ["SMTP_MX_PORT"] = $"{mx}",
             ["Tls__DevelopmentCertificateDirectory"] = Path.Combine(data, "tls"),
-            ["Mailbox__Hostname"] = "bench.agentmail.test",
+            ["Mailbox__Hostname"] = CoreHost.Hostname,
             ["Smtp__Outbound__Enabled"] = "false",
             ["Authentication__MaxFailuresPerClient"] = "1000000",
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
-        foreach (var (key, value) in environment)
-            info.Environment[key] = value;
-        using var server = Process.Start(info)!;
-        try
-        {
-            using var http1 = new HttpClient();
-            for (var i = 0; ; i++)
-            {
-                try
-                {
-                    if ((await http1.GetAsync($"http://127.0.0.1:{http}/health")).IsSuccessStatusCode)
-                        break;
-                }
-                catch (HttpRequestException) when (i < 300)
-                {
-                }
-                await Task.Delay(200);
-            }
+        }, $"http://127.0.0.1:{http}/health");
 
-            const string password = "Bench-Password-2026x";
-            var grants = new List<string>();
-            using (var host = CoreHost(mailstore, redis.ConnectionString))
-            {
-                await host.StartAsync();
-                var service = host.Services.GetRequiredService<GrantService>();
-                for (var i = 0; i < grantCount; i++)
-                    grants.Add((await service.CreateAsync(new CreateGrantRequest($"bench{i}@agentmail.test", AppPassword: password), default)).Email);
-                await host.StopAsync();
-            }
-            var config = new BenchConfig(mailstore, redis.ConnectionString, submissions, mx, password, grants);
-            await File.WriteAllTextAsync(Path.Combine(data, "bench.json"), JsonSerializer.Serialize(config));
-            Console.WriteLine($"READY {Path.Combine(data, "bench.json")} (SMTP pid {server.Id}; 465 on {submissions}, 25 on {mx})");
-            await Console.In.ReadToEndAsync(); // until the caller closes standard input
-            return 0;
-        }
-        finally
+        const string password = "Bench-Password-2026x";
+        var grants = new List<string>();
+        using (var host = CoreHost.Create(mailstore, redis.ConnectionString))
         {
-            if (!server.HasExited)
-            {
-                server.Kill();
-                await server.WaitForExitAsync();
-            }
+            await host.StartAsync();
+            var service = host.Services.GetRequiredService<GrantService>();
+            for (var i = 0; i < grantCount; i++)
+                grants.Add((await service.CreateAsync(new CreateGrantRequest($"bench{i}@agentmail.test", AppPassword: password), default)).Email);
+            await host.StopAsync();
         }
+        var config = new BenchConfig(mailstore, redis.ConnectionString, submissions, mx, password, grants);
+        await File.WriteAllTextAsync(Path.Combine(data, "bench.json"), JsonSerializer.Serialize(config));
+        Console.WriteLine($"READY {Path.Combine(data, "bench.json")} (SMTP pid {server.Id}; 465 on {submissions}, 25 on {mx})");
+        await Console.In.ReadToEndAsync(); // until the caller closes standard input
+        return 0;
     }
 
-    private static IHost CoreHost(string mailstore, string redis)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:mailstore"] = mailstore,
-            ["ConnectionStrings:redis"] = redis,
-        });
-        builder.AddMailbox();
-        return builder.Build();
-    }
-
-    private static async Task<int> LoadAsync(Options options)
+    private static async Task<int> LoadAsync(LoadOptions options)
     {
         var config = JsonSerializer.Deserialize<BenchConfig>(await File.ReadAllTextAsync(options.Get("config", "")))!;
         if (options.Get("mode", "submission") == "core")
@@ -199,7 +158,7 @@ public static class SmtpLoadCommand
         })));
         watch.Stop();
         var sorted = latencies.Where(l => l > 0).Order().ToArray();
-        double Percentile(double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+        double Percentile(double p) => Percentiles.Of(sorted, p);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{(mx ? "mx" : "submission")}: {total} messages of {size} bytes, {clients} clients, {grants.Count} grants: {total / watch.Elapsed.TotalSeconds:0} messages/s " +
             $"in {watch.Elapsed.TotalSeconds:0.0} s; accept latency p50 {Percentile(0.50):0.0} ms, p95 {Percentile(0.95):0.0} ms, p99 {Percentile(0.99):0.0} ms, max {Percentile(1):0.0} ms; {errors} errors"));
@@ -210,12 +169,12 @@ public static class SmtpLoadCommand
     /// The store alone, for comparison: what the API's send does — ingest, then MessageService.SubmitAsync —
     /// from this process with the same concurrency and messages, no SMTP in between.
     /// </summary>
-    private static async Task<int> CoreLoadAsync(BenchConfig config, Options options)
+    private static async Task<int> CoreLoadAsync(BenchConfig config, LoadOptions options)
     {
         var clients = options.Int("clients", 8);
         var total = options.Int("messages", 20_000);
         var size = options.Int("size", 10_240);
-        using var host = CoreHost(config.Mailstore, config.Redis);
+        using var host = CoreHost.Create(config.Mailstore, config.Redis);
         await host.StartAsync();
         var grantService = host.Services.GetRequiredService<GrantService>();
         var messages = host.Services.GetRequiredService<AgentMail.Mailbox.Messages.MessageService>();
@@ -240,7 +199,7 @@ public static class SmtpLoadCommand
         })));
         watch.Stop();
         var sorted = latencies.Order().ToArray();
-        double Percentile(double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+        double Percentile(double p) => Percentiles.Of(sorted, p);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"core SubmitAsync: {total} messages of {size} bytes, {clients} writers, {grants.Count} grants: {total / watch.Elapsed.TotalSeconds:0} messages/s " +
             $"in {watch.Elapsed.TotalSeconds:0.0} s; latency p50 {Percentile(0.50):0.0} ms, p95 {Percentile(0.95):0.0} ms, p99 {Percentile(0.99):0.0} ms"));
@@ -336,29 +295,5 @@ public static class SmtpLoadCommand
             await _stream.DisposeAsync();
             _tcp.Dispose();
         }
-    }
-
-    private sealed class Options(Dictionary<string, string> values)
-    {
-        public static Options Parse(IEnumerable<string> args)
-        {
-            var values = new Dictionary<string, string>(StringComparer.Ordinal);
-            string? key = null;
-            foreach (var arg in args)
-            {
-                if (arg.StartsWith("--", StringComparison.Ordinal))
-                    key = arg[2..];
-                else if (key is not null)
-                {
-                    values[key] = arg;
-                    key = null;
-                }
-            }
-            return new Options(values);
-        }
-
-        public string Get(string name, string fallback) => values.TryGetValue(name, out var value) ? value : fallback;
-
-        public int Int(string name, int fallback) => values.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
     }
 }
