@@ -65,6 +65,8 @@ public sealed class PostgresServer : IAsyncDisposable
         ];
         if (options.Ephemeral)
             serverArguments.AddRange(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
+        foreach (var (name, value) in options.Settings)
+            serverArguments.AddRange(["-c", $"{name}={value}"]);
 
         var (file, arguments) = AsPostgresUser(asRoot, postgres, serverArguments);
         var pidFile = Path.Combine(dataDirectory, "postmaster.pid");

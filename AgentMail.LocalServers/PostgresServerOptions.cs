@@ -16,6 +16,9 @@ public sealed record PostgresServerOptions
 
     public int MaxConnections { get; init; } = 300;
 
+    /// <summary>Further server settings (name → value), passed as <c>-c name=value</c>.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Receives each line the server logs (the launcher prefixes and prints them).</summary>
     public Action<string>? Output { get; init; }
 }

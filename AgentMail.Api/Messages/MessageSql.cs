@@ -1,5 +1,6 @@
 using System.Text;
 using AgentMail.Mailbox.Messages;
+using AgentMail.Mailbox.Search;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -8,9 +9,9 @@ namespace AgentMail.Api.Messages;
 /// <summary>
 /// SQL conditions for a <see cref="MessageFilter"/> over a messages table aliased <c>m</c>, always
 /// starting with the grant. Address filters use the GIN-indexed <c>address_keys</c> ('from:a@b'),
-/// full-text search the GIN-indexed <c>search</c> tsvector with Postgres's 'simple' configuration
-/// (the one ingest builds it with) through <c>websearch_to_tsquery</c>: words, "quoted phrases",
-/// OR, and -exclusions, as Nylas's Agent Account search syntax has them.
+/// full-text search the GIN-indexed <c>search</c> tsvector through <see cref="SearchQuery.Websearch"/>
+/// (the words ingest indexed, in websearch_to_tsquery's syntax): words, "quoted phrases", OR, and
+/// -exclusions, as Nylas's Agent Account search syntax has them.
 /// </summary>
 public static class MessageSql
 {
@@ -51,7 +52,10 @@ public static class MessageSql
         if (filter.HasAttachment is { } attachment)
             sql.Append(" AND m.has_attachments = ").Append(Add(parameters, attachment));
         if (filter.SearchQuery is { } query)
-            sql.Append(" AND m.search @@ websearch_to_tsquery('simple', ").Append(Add(parameters, query)).Append(')');
+        {
+            // A query without a single word matches nothing, as websearch_to_tsquery's empty query does.
+            sql.Append(SearchQuery.Websearch(query) is { } tsquery ? " AND m.search @@ " + Add(parameters, tsquery) + "::tsquery" : " AND false");
+        }
         if (filter.MatchesNothing)
             sql.Append(" AND false");
         return sql.ToString();

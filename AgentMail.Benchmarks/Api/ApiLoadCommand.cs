@@ -57,7 +57,7 @@ public static class ApiLoadCommand
         var data = Path.GetFullPath(options.Get("data", Path.Combine(Path.GetTempPath(), "agentmail-api-bench")));
         Directory.CreateDirectory(data);
         var count = options.Int("messages", 100_000);
-        await using var postgres = await PostgresServer.StartAsync(new PostgresServerOptions { DataDirectory = Path.Combine(data, "postgres") });
+        await using var postgres = await BenchPostgres.StartAsync(Path.Combine(data, "postgres"));
         await using var redis = await RedisServer.StartAsync(new RedisServerOptions { DataDirectory = Path.Combine(data, "redis") });
         var database = $"bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
         await postgres.CreateDatabaseAsync(database);

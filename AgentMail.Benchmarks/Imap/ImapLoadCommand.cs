@@ -59,7 +59,7 @@ public static class ImapLoadCommand
     {
         var data = Path.GetFullPath(options.Get("data", Path.Combine(Path.GetTempPath(), "agentmail-imap-bench")));
         Directory.CreateDirectory(data);
-        await using var postgres = await PostgresServer.StartAsync(new PostgresServerOptions { DataDirectory = Path.Combine(data, "postgres") });
+        await using var postgres = await BenchPostgres.StartAsync(Path.Combine(data, "postgres"));
         await using var redis = await RedisServer.StartAsync(new RedisServerOptions { DataDirectory = Path.Combine(data, "redis") });
         await postgres.CreateDatabaseAsync("mailstore");
         var mailstore = postgres.ConnectionString("mailstore");

@@ -52,7 +52,7 @@ public static class SmtpLoadCommand
         var data = Path.GetFullPath(options.Get("data", Path.Combine(Path.GetTempPath(), "agentmail-smtp-bench")));
         Directory.CreateDirectory(data);
         var grantCount = options.Int("grants", 8);
-        await using var postgres = await PostgresServer.StartAsync(new PostgresServerOptions { DataDirectory = Path.Combine(data, "postgres") });
+        await using var postgres = await BenchPostgres.StartAsync(Path.Combine(data, "postgres"));
         await using var redis = await RedisServer.StartAsync(new RedisServerOptions { DataDirectory = Path.Combine(data, "redis") });
         var database = $"bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
         await postgres.CreateDatabaseAsync(database);

@@ -2,6 +2,7 @@ using AgentMail.Imap.Protocol;
 using AgentMail.Imap.Session;
 using AgentMail.Imap.Storage;
 using AgentMail.Mailbox.Messages;
+using AgentMail.Mailbox.Search;
 using AgentMail.Mime;
 
 namespace AgentMail.Imap.Search;
@@ -136,9 +137,9 @@ public sealed class SearchEngine(ImapSession session)
                     TextField.To => Addresses("m.to_list", P(Like(text.Value))),
                     TextField.Cc => Addresses("m.cc_list", P(Like(text.Value))),
                     TextField.Bcc => Addresses("m.bcc_list", P(Like(text.Value))),
-                    TextField.Body => FullText(text.Value) is { } query ? $"m.search @@ to_tsquery('simple', {P(query)})" : null,
-                    _ => FullText(text.Value) is { } words
-                        ? $"m.search @@ to_tsquery('simple', {P(words)}) OR m.subject ILIKE {P(Like(text.Value))} OR {Addresses("m.from_list", "$" + parameters.Count)} OR {Addresses("m.to_list", "$" + parameters.Count)} OR {Addresses("m.cc_list", "$" + parameters.Count)}"
+                    TextField.Body => SearchQuery.Phrase(text.Value) is { } query ? $"m.search @@ {P(query)}::tsquery" : null,
+                    _ => SearchQuery.Phrase(text.Value) is { } words
+                        ? $"m.search @@ {P(words)}::tsquery OR m.subject ILIKE {P(Like(text.Value))} OR {Addresses("m.from_list", "$" + parameters.Count)} OR {Addresses("m.to_list", "$" + parameters.Count)} OR {Addresses("m.cc_list", "$" + parameters.Count)}"
                         : null,
                 };
             case HeaderKey header when header.Value.Length > 0:
@@ -166,25 +167,6 @@ public sealed class SearchEngine(ImapSession session)
     /// <summary>A LIKE pattern matching the value anywhere, with LIKE's own characters escaped.</summary>
     private static string Like(string value) =>
         "%" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
-
-    /// <summary>"word1:* &amp; word2:*" from the letters and digits of the value; null when it has none.</summary>
-    private static string? FullText(string value)
-    {
-        var words = new List<string>();
-        var current = new StringBuilder();
-        foreach (var c in value)
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                current.Append(char.ToLowerInvariant(c));
-                continue;
-            }
-            if (current.Length > 0) words.Add(current.ToString());
-            current.Clear();
-        }
-        if (current.Length > 0) words.Add(current.ToString());
-        return words.Count == 0 ? null : string.Join(" & ", words.Take(32).Select(w => w + ":*"));
-    }
 
     private HashSet<uint> Resolve(SequenceKey key)
     {

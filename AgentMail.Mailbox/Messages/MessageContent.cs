@@ -32,6 +32,9 @@ public sealed record MessageContent
 
     /// <summary>Subject, addresses and body text for the full-text index (bounded).</summary>
     public string SearchText { get; init; } = "";
+
+    /// <summary><see cref="SearchText"/> as the tsvector literal the index stores (<see cref="Search.SearchVector"/>).</summary>
+    public string SearchVector { get; init; } = "";
     public IReadOnlyList<AttachmentObject> Attachments { get; init; } = [];
 
     /// <summary>True when a part is an attachment proper (not inline), as the API's has_attachment filter means it.</summary>

@@ -27,6 +27,7 @@ public static class MessageContentReader
         var to = Participants(summary.To);
         var cc = Participants(summary.Cc);
         var bcc = Participants(summary.Bcc);
+        var searchText = SearchText(subject, [from, to, cc, bcc], MessageBody.GetText(bytes, structure, MaxSearchTextChars));
 
         return new MessageContent
         {
@@ -45,7 +46,8 @@ public static class MessageContentReader
             Bcc = bcc,
             ReplyTo = Participants(summary.ReplyTo),
             Snippet = summary.Snippet,
-            SearchText = SearchText(subject, [from, to, cc, bcc], MessageBody.GetText(bytes, structure, MaxSearchTextChars)),
+            SearchText = searchText,
+            SearchVector = Search.SearchVector.Build(searchText),
             HasAttachments = summary.HasAttachments,
             Attachments = summary.Attachments.Select(a => new AttachmentObject
             {
@@ -74,8 +76,6 @@ public static class MessageContentReader
         var text = new StringBuilder(subject.Length + body.Length + 256).Append(subject).Append('\n');
         foreach (var participant in addresses.SelectMany(a => a))
             text.Append(participant.Name).Append(' ').Append(participant.Email).Append('\n');
-        text.Append(body);
-        // to_tsvector refuses NUL; the index does not need it.
-        return text.Replace('\0', ' ').ToString();
+        return text.Append(body).ToString();
     }
 }

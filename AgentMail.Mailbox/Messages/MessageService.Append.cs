@@ -26,6 +26,13 @@ public sealed record AppendOptions
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 }
 
+/// <summary>The folder an append goes to: by id, or a system folder by role (sparing a lookup).</summary>
+internal readonly record struct FolderTarget(long? Id, string? Role)
+{
+    public static FolderTarget ById(long id) => new(id, null);
+    public static FolderTarget ByRole(string role) => new(null, role);
+}
+
 /// <param name="Deduplicated">True when an existing message was returned and nothing was stored.</param>
 public sealed record AppendResult(MessageRecord Message, bool Deduplicated, long UidValidity);
 
@@ -40,7 +47,7 @@ public sealed partial class MessageService
         return await WithUploadedBlobAsync(content, uploadFirst: !likelyDuplicate, async uploaded =>
         {
             await using var tx = await database.BeginAsync(publisher, cancellationToken).ConfigureAwait(false);
-            var result = await AppendInTransactionAsync(tx, grantId, folderId, content, append, uploaded, cancellationToken).ConfigureAwait(false);
+            var result = await AppendInTransactionAsync(tx, grantId, FolderTarget.ById(folderId), content, append, uploaded, cancellationToken).ConfigureAwait(false);
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             return result;
         }, cancellationToken).ConfigureAwait(false);
@@ -114,33 +121,38 @@ public sealed partial class MessageService
 
     /// <summary>
     /// The append itself, in the caller's transaction, with the blob already uploaded. The folder
-    /// lock is held for two round trips: one batch locks the folder and checks Message-ID and
-    /// quota, one batch writes the blob reference, the folder counters, the message and its event.
+    /// lock is held for two round trips: one batch locks the folder and checks Message-ID, quota
+    /// and the conversation; one batch writes the blob reference, the folder counters, the thread,
+    /// the message, its event and whatever <paramref name="alsoWrite"/> adds for the new message
+    /// (not called when an existing message is returned).
     /// </summary>
-    internal async Task<AppendResult> AppendInTransactionAsync(MailboxTransaction tx, Guid grantId, long folderId, MessageContent content,
-        AppendOptions append, bool blobUploaded, CancellationToken cancellationToken)
+    internal async Task<AppendResult> AppendInTransactionAsync(MailboxTransaction tx, Guid grantId, FolderTarget target, MessageContent content,
+        AppendOptions append, bool blobUploaded, CancellationToken cancellationToken, Action<MessageRecord, NpgsqlBatch>? alsoWrite = null)
     {
         var now = Microseconds(clock.GetUtcNow());
         var receivedAt = Microseconds((append.InternalDate ?? now).ToUniversalTime());
-        // Thread first: it locks only the thread row, never a folder, so the folder lock stays short.
-        var threadId = await ThreadResolver.ResolveAsync(tx, grantId, content, receivedAt, cancellationToken).ConfigureAwait(false);
 
         Folder folder;
         MessageRecord? duplicate = null;
         long quota, used;
+        Guid? knownThread;
         await using (var check = tx.Batch())
         {
-            var lockFolder = new NpgsqlBatchCommand($"SELECT {Folder.Columns} FROM folders WHERE grant_id = $1 AND id = $2 FOR UPDATE");
+            // $2/$3: the folder by id, or a system folder by role (which every grant has).
+            const string folderId = "COALESCE($2, (SELECT id FROM folders WHERE grant_id = $1 AND role = $3))";
+            var lockFolder = new NpgsqlBatchCommand($"SELECT {Folder.Columns} FROM folders WHERE grant_id = $1 AND id = {folderId} FOR UPDATE");
             lockFolder.Parameters.AddWithValue(grantId);
-            lockFolder.Parameters.AddWithValue(folderId);
+            lockFolder.Parameters.AddWithValue(NpgsqlDbType.Bigint, target.Id is { } id ? id : DBNull.Value);
+            lockFolder.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)target.Role ?? DBNull.Value);
             var findDuplicate = new NpgsqlBatchCommand($"""
                 SELECT {MessageRecord.Columns("m")} FROM messages m
-                WHERE m.grant_id = $4 AND m.message_id = $2 AND m.folder_id = $1 AND $3 ORDER BY m.uid LIMIT 1
+                WHERE m.grant_id = $1 AND m.message_id = $4 AND m.folder_id = {folderId} AND $5 ORDER BY m.uid LIMIT 1
                 """);
-            findDuplicate.Parameters.AddWithValue(folderId);
+            findDuplicate.Parameters.AddWithValue(grantId);
+            findDuplicate.Parameters.AddWithValue(NpgsqlDbType.Bigint, target.Id is { } id2 ? id2 : DBNull.Value);
+            findDuplicate.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)target.Role ?? DBNull.Value);
             findDuplicate.Parameters.Add(MessageRows.Text(content.MessageId));
             findDuplicate.Parameters.AddWithValue(append.DeduplicateByMessageId && content.MessageId is not null);
-            findDuplicate.Parameters.AddWithValue(grantId);
             var usage = new NpgsqlBatchCommand("""
                 SELECT g.quota_bytes, COALESCE((SELECT sum(size_bytes) FROM folders WHERE grant_id = g.id), 0)::bigint
                 FROM grants g WHERE g.id = $1
@@ -149,17 +161,25 @@ public sealed partial class MessageService
             check.BatchCommands.Add(lockFolder);
             check.BatchCommands.Add(findDuplicate);
             check.BatchCommands.Add(usage);
+            check.BatchCommands.Add(ThreadResolver.Lookup(grantId, content, receivedAt));
 
             await using var reader = await check.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            folder = await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-                ? Folder.Read(reader)
-                : throw new MailboxException(MailboxError.FolderNotFound, "The folder does not exist.");
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw target.Role is null
+                    ? new MailboxException(MailboxError.FolderNotFound, "The folder does not exist.")
+                    : new MailboxException(MailboxError.GrantNotFound, "The grant does not exist."); // every grant has its system folders
+            }
+            folder = Folder.Read(reader);
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 duplicate = MessageRecord.Read(reader);
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             (quota, used) = (reader.GetInt64(0), reader.GetInt64(1));
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            knownThread = reader.IsDBNull(0) ? null : reader.GetGuid(0);
         }
         if (duplicate is not null)
             return new AppendResult(duplicate, Deduplicated: true, folder.UidValidity);
@@ -168,6 +188,7 @@ public sealed partial class MessageService
             throw new BlobNotUploadedException();
 
         // The folder row is locked: its UIDNEXT and HIGHESTMODSEQ are ours to take.
+        var (threadId, joinThread) = ThreadResolver.Join(knownThread, grantId, content, receivedAt);
         var keywords = FlagChange.Replace(append.Flags, append.Keywords).ApplyTo(MessageFlags.None, []).Keywords;
         var message = new MessageRecord
         {
@@ -216,7 +237,9 @@ public sealed partial class MessageService
             bump.Parameters.AddWithValue((long)content.Size);
             bump.Parameters.AddWithValue(now);
             write.BatchCommands.Add(bump);
+            write.BatchCommands.Add(joinThread);
             write.BatchCommands.Add(InsertMessage(message, content));
+            alsoWrite?.Invoke(message, write);
             tx.AddEvent(grantId, EventTypes.MessageCreated, message.Id.ToString(), MailboxJson.Serialize(message.ToObject()));
             tx.AddEventsTo(write);
             await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -233,7 +256,7 @@ public sealed partial class MessageService
                 from_list, to_list, cc_list, bcc_list, reply_to_list, address_keys, snippet, attachments, has_attachments,
                 metadata, search, created_at, updated_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, to_tsvector('simple', $27), $28, $28)
+                $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27::tsvector, $28, $28)
             """);
         var p = insert.Parameters;
         p.AddWithValue(m.Id);
@@ -262,7 +285,7 @@ public sealed partial class MessageService
         p.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(m.Attachments.ToList(), MailboxJson.Default.ListAttachmentObject));
         p.AddWithValue(m.HasAttachments);
         p.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(new Dictionary<string, string>(m.Metadata), MailboxJson.Default.DictionaryStringString));
-        p.AddWithValue(content.SearchText);
+        p.AddWithValue(content.SearchVector);
         p.AddWithValue(m.CreatedAt);
         return insert;
     }

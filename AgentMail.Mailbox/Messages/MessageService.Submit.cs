@@ -38,17 +38,27 @@ public sealed partial class MessageService
         return await WithUploadedBlobAsync(content, uploadFirst: true, async _ =>
         {
             await using var tx = await database.BeginAsync(publisher, cancellationToken).ConfigureAwait(false);
-            var sent = await FolderRows.FindByRoleAsync(tx, grantId, SystemFolder.SentRole, cancellationToken).ConfigureAwait(false)
-                ?? throw new MailboxException(MailboxError.GrantNotFound, "The grant does not exist.");
-            var stored = await AppendInTransactionAsync(tx, grantId, sent.Id, content, new AppendOptions { Flags = MessageFlags.Seen, Metadata = metadata }, blobUploaded: true, cancellationToken).ConfigureAwait(false);
-
+            var queueTo = recipients.Select(r => r.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            var expiresAt = clock.GetUtcNow() + options.Value.OutboundRetryPeriod;
+            Guid? outboundId = null;
             // The queue's own reference keeps the bytes if the Sent copy is deleted before delivery.
-            await Blobs.AddReferencesAsync(tx, content.Sha256, 1, cancellationToken).ConfigureAwait(false);
-            var outboundId = await OutboundQueue.EnqueueAsync(tx, grantId, stored.Message.Id, content.Sha256, envelopeFrom,
-                recipients.Select(r => r.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
-                clock.GetUtcNow() + options.Value.OutboundRetryPeriod, cancellationToken).ConfigureAwait(false);
+            var stored = await AppendInTransactionAsync(tx, grantId, FolderTarget.ByRole(SystemFolder.SentRole), content,
+                new AppendOptions { Flags = MessageFlags.Seen, Metadata = metadata }, blobUploaded: true, cancellationToken,
+                alsoWrite: (message, batch) =>
+                {
+                    batch.BatchCommands.Add(Blobs.Reference(content.Sha256));
+                    var (id, enqueue) = OutboundQueue.Enqueue(tx, grantId, message.Id, content.Sha256, envelopeFrom, queueTo, expiresAt);
+                    batch.BatchCommands.Add(enqueue);
+                    outboundId = id;
+                }).ConfigureAwait(false);
+            if (outboundId is null)
+            {
+                // The Sent copy already existed (same Message-ID): queue the delivery on its own.
+                await Blobs.AddReferencesAsync(tx, content.Sha256, 1, cancellationToken).ConfigureAwait(false);
+                outboundId = await OutboundQueue.EnqueueAsync(tx, grantId, stored.Message.Id, content.Sha256, envelopeFrom, queueTo, expiresAt, cancellationToken).ConfigureAwait(false);
+            }
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return new SubmitResult(stored.Message, stored.Deduplicated, outboundId);
+            return new SubmitResult(stored.Message, stored.Deduplicated, outboundId.Value);
         }, cancellationToken);
     }
 
@@ -85,7 +95,7 @@ public sealed partial class MessageService
             UPDATE messages SET uid = $3, modseq = $4, flags = $5, keywords = $6, blob_sha256 = $7, size = $8,
                 sent_date = $9, message_id = $10, in_reply_to = $11, reference_ids = $12, subject = $13,
                 from_list = $14, to_list = $15, cc_list = $16, bcc_list = $17, reply_to_list = $18, address_keys = $19,
-                snippet = $20, attachments = $21, has_attachments = $22, search = to_tsvector('simple', $23), updated_at = now()
+                snippet = $20, attachments = $21, has_attachments = $22, search = $23::tsvector, updated_at = now()
             WHERE grant_id = $1 AND id = $2
             RETURNING {MessageRecord.Columns("messages")}
             """))
@@ -113,7 +123,7 @@ public sealed partial class MessageService
             p.AddWithValue(content.Snippet);
             p.AddWithValue(NpgsqlTypes.NpgsqlDbType.Jsonb, System.Text.Json.JsonSerializer.Serialize(content.Attachments.ToList(), MailboxJson.Default.ListAttachmentObject));
             p.AddWithValue(content.HasAttachments);
-            p.AddWithValue(content.SearchText);
+            p.AddWithValue(content.SearchVector);
             await using var reader = await update.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             after = MessageRecord.Read(reader);

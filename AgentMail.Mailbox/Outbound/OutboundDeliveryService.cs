@@ -161,10 +161,8 @@ public sealed class OutboundDeliveryService(MailboxDatabase database, ChangePubl
                 if (await held.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
                     return false;
             }
-            var inbox = await FolderRows.FindByRoleAsync(tx, recipientGrantId, SystemFolder.InboxRole, cancellationToken).ConfigureAwait(false)
-                ?? throw new MailboxException(MailboxError.GrantNotFound, "The recipient grant does not exist.");
             // Inbound mail is never deduplicated by Message-ID: a list copy and a direct copy are both real.
-            await messages.AppendInTransactionAsync(tx, recipientGrantId, inbox.Id, content,
+            await messages.AppendInTransactionAsync(tx, recipientGrantId, FolderTarget.ByRole(SystemFolder.InboxRole), content,
                 new AppendOptions { DeduplicateByMessageId = false }, blobUploaded: true, cancellationToken).ConfigureAwait(false);
 
             var now = clock.GetUtcNow();
@@ -270,21 +268,14 @@ public sealed class OutboundDeliveryService(MailboxDatabase database, ChangePubl
     /// <summary>The DSN in the sender's INBOX; when their quota refuses it, the failure is recorded without it.</summary>
     private async Task AppendBounceAsync(MailboxTransaction tx, OutboundClaim claim, MessageContent bounce, CancellationToken cancellationToken)
     {
-        var inbox = await FolderRows.FindByRoleAsync(tx, claim.GrantId, SystemFolder.InboxRole, cancellationToken).ConfigureAwait(false);
-        if (inbox is null)
-            return;
-        await using (var savepoint = tx.Command("SAVEPOINT bounce"))
-            await savepoint.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await messages.AppendInTransactionAsync(tx, claim.GrantId, inbox.Id, bounce,
+            await messages.AppendInTransactionAsync(tx, claim.GrantId, FolderTarget.ByRole(SystemFolder.InboxRole), bounce,
                 new AppendOptions { DeduplicateByMessageId = false }, blobUploaded: true, cancellationToken).ConfigureAwait(false);
         }
-        catch (MailboxException e) when (e.Error is MailboxError.QuotaExceeded or MailboxError.MessageTooLarge)
+        catch (MailboxException e) when (e.Error is MailboxError.QuotaExceeded or MailboxError.GrantNotFound)
         {
-            // Refused before it wrote anything or queued an event; undo the thread it may have started.
-            await using var rollback = tx.Command("ROLLBACK TO SAVEPOINT bounce");
-            await rollback.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            // Refused by its checks, before the append wrote anything or queued an event.
         }
     }
 

@@ -15,6 +15,9 @@ internal sealed partial class SmtpSession
         public Grant Grant { get; } = grant;
         public CredentialWatch Watch { get; } = watch;
         public bool Revoked => Watch.Revoked;
+
+        /// <summary>When MAIL last read the credential version from the store (a timestamp; 0 before the first).</summary>
+        public long VersionCheckedAt { get; set; }
         public ValueTask DisposeAsync() => Watch.DisposeAsync();
     }
 

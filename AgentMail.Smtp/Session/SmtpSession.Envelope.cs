@@ -7,6 +7,9 @@ namespace AgentMail.Smtp.Session;
 
 internal sealed partial class SmtpSession
 {
+    /// <summary>How often MAIL re-reads the credential version, beyond the change feed's notification.</summary>
+    private static readonly TimeSpan VersionCheckInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>MAIL FROM (RFC 5321 §4.1.1.2) with SIZE (RFC 1870), BODY (RFC 6152), SMTPUTF8 (RFC 6531) and AUTH= (RFC 4954 §5).</summary>
     private async Task MailAsync(SmtpCommand command)
     {
@@ -68,21 +71,26 @@ internal sealed partial class SmtpSession
                 Reply(SmtpReplies.SenderNotOwned(from));
                 return;
             }
-            // A rotation whose notification was lost is caught here, once per message.
-            int? version;
-            try
+            // A rotation whose notification was lost is caught here: at the first MAIL, then at most
+            // once a second, so that a client sending a burst does not pay a store read per message.
+            if (signedIn.VersionCheckedAt == 0 || _services.Clock.GetElapsedTime(signedIn.VersionCheckedAt) >= VersionCheckInterval)
             {
-                version = await _services.Grants.GetCredentialVersionAsync(signedIn.Grant.Id, _transferWait.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is StoreUnavailableException or NpgsqlException)
-            {
-                Reply(SmtpReplies.TemporaryFailure);
-                return;
-            }
-            if (version != signedIn.Watch.Version)
-            {
-                signedIn.Watch.Revoke();
-                throw new SessionEndedException(SmtpReplies.CredentialsChanged(_host), "credentials changed");
+                int? version;
+                try
+                {
+                    version = await _services.Grants.GetCredentialVersionAsync(signedIn.Grant.Id, _transferWait.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is StoreUnavailableException or NpgsqlException)
+                {
+                    Reply(SmtpReplies.TemporaryFailure);
+                    return;
+                }
+                if (version != signedIn.Watch.Version)
+                {
+                    signedIn.Watch.Revoke();
+                    throw new SessionEndedException(SmtpReplies.CredentialsChanged(_host), "credentials changed");
+                }
+                signedIn.VersionCheckedAt = _services.Clock.GetTimestamp();
             }
         }
         _transaction = new MailTransaction(from, smtpUtf8, size);

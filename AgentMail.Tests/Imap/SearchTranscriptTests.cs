@@ -72,6 +72,10 @@ public sealed class SearchTranscriptTests
         await Search("SUBJECT \"re: quart\"", "* SEARCH 2 4");
         await Search("BODY pizza", "* SEARCH 3");
         await Search("BODY \"ship it\"", "* SEARCH 2");
+        // The index holds words: a value is their phrase, its last word a prefix (the nearest to a substring).
+        await Search("BODY \"numbers look gr\"", "* SEARCH 1");
+        await Search("BODY \"look numbers\"", "* SEARCH");
+        await Search("TEXT alice@example.com", "* SEARCH 1 4");
         await Search("TEXT invoice", "* SEARCH 5");
         await Search("TEXT billing", "* SEARCH 5");
         await Search("BODY \"\"", "* SEARCH 1 2 3 4 5");

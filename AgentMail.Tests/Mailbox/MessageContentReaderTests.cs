@@ -67,7 +67,7 @@ public sealed class MessageContentReaderTests
         var content = MessageContentReader.Read(raw);
         Assert.Equal("", content.Subject);
         Assert.Null(content.MessageId);
-        Assert.DoesNotContain('\0', content.SearchText);
+        Assert.DoesNotContain('\0', content.SearchVector); // Postgres refuses NUL in text
         Assert.NotEmpty(content.BodyStructure);
     }
 }

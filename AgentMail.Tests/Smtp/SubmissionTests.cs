@@ -185,6 +185,20 @@ public sealed class SubmissionTests(SmtpServerFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task Later_in_a_session_a_lost_rotation_is_caught_by_the_next_MAIL_a_second_after_the_last_check()
+    {
+        var grant = await Server.CreateGrantAsync();
+        await using var c = await Server.SignInAsync(grant);
+        Assert.Equal("250 2.1.0 Sender ok", await c.CommandAsync($"MAIL FROM:<{grant.Email}>")); // checks the version
+        Assert.Equal("250 2.0.0 Reset state", await c.CommandAsync("RSET"));
+        await Server.Mailbox.ScalarAsync<int>("UPDATE grants SET credential_version = credential_version + 1 WHERE id = $1 RETURNING credential_version", grant.Id);
+
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        Assert.Equal($"421 4.7.0 {SmtpTestServer.Hostname} Credentials changed; closing connection", await c.CommandAsync($"MAIL FROM:<{grant.Email}>"));
+        Assert.True((await c.WaitForCloseAsync()).Closed);
+    }
+
+    [Fact]
     public async Task Deleting_the_grant_ends_its_sessions()
     {
         var grant = await Server.CreateGrantAsync();
