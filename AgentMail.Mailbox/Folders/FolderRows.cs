@@ -1,4 +1,5 @@
 using AgentMail.Mailbox.Storage;
+using Npgsql;
 
 namespace AgentMail.Mailbox.Folders;
 
@@ -12,12 +13,24 @@ internal static class FolderRows
     /// </summary>
     public static async Task<Dictionary<long, Folder>> LockAsync(MailboxTransaction tx, Guid grantId, IEnumerable<long> folderIds, CancellationToken cancellationToken)
     {
-        var ids = folderIds.Distinct().Order().ToArray();
-        await using var command = tx.Command($"SELECT {Folder.Columns} FROM folders WHERE grant_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE");
+        await using var batch = tx.Batch();
+        batch.BatchCommands.Add(LockCommand(grantId, folderIds));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadLockedAsync(reader, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><see cref="LockAsync"/> as a batch command, for a caller that reads in the same round trip.</summary>
+    public static NpgsqlBatchCommand LockCommand(Guid grantId, IEnumerable<long> folderIds)
+    {
+        var command = new NpgsqlBatchCommand($"SELECT {Folder.Columns} FROM folders WHERE grant_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE");
         command.Parameters.AddWithValue(grantId);
-        command.Parameters.AddWithValue(ids);
-        var folders = new Dictionary<long, Folder>(ids.Length);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        command.Parameters.AddWithValue(folderIds.Distinct().Order().ToArray());
+        return command;
+    }
+
+    public static async Task<Dictionary<long, Folder>> ReadLockedAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var folders = new Dictionary<long, Folder>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var folder = Folder.Read(reader);

@@ -3,6 +3,7 @@ using AgentMail.Mailbox.Events;
 using AgentMail.Mailbox.Folders;
 using AgentMail.Mailbox.Objects;
 using AgentMail.Mailbox.Storage;
+using Npgsql;
 using NpgsqlTypes;
 
 namespace AgentMail.Mailbox.Messages;
@@ -30,7 +31,18 @@ internal static class MessageRows
                 MessageSelection.ByIds byIds => await FoldersOfAsync(tx, grantId, byIds.MessageIds, cancellationToken).ConfigureAwait(false),
                 _ => throw new ArgumentOutOfRangeException(nameof(selection)),
             };
-            var folders = await FolderRows.LockAsync(tx, grantId, folderIds.Concat(extraFolders), cancellationToken).ConfigureAwait(false);
+            // One round trip: the folder locks, then (under them) the messages.
+            Dictionary<long, Folder> folders;
+            List<MessageRecord> messages;
+            await using (var batch = tx.Batch())
+            {
+                batch.BatchCommands.Add(FolderRows.LockCommand(grantId, folderIds.Concat(extraFolders)));
+                batch.BatchCommands.Add(SelectCommand(grantId, selection, onlyDeleted));
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                folders = await FolderRows.ReadLockedAsync(reader, cancellationToken).ConfigureAwait(false);
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                messages = await ReadMessagesAsync(reader, cancellationToken).ConfigureAwait(false);
+            }
             if (selection is MessageSelection.ByUids uids && !folders.ContainsKey(uids.FolderId))
                 throw new MailboxException(MailboxError.FolderNotFound, "The folder does not exist.");
             foreach (var extra in extraFolders)
@@ -38,8 +50,6 @@ internal static class MessageRows
                 if (!folders.ContainsKey(extra))
                     throw new MailboxException(MailboxError.FolderNotFound, "The target folder does not exist.");
             }
-
-            var messages = await SelectAsync(tx, grantId, selection, onlyDeleted, cancellationToken).ConfigureAwait(false);
             if (messages.All(m => folders.ContainsKey(m.FolderId)) || attempt == 5)
                 return (folders, messages.Where(m => folders.ContainsKey(m.FolderId)).ToList());
         }
@@ -59,20 +69,28 @@ internal static class MessageRows
 
     public static async Task<List<MessageRecord>> SelectAsync(MailboxTransaction tx, Guid grantId, MessageSelection selection, bool onlyDeleted, CancellationToken cancellationToken)
     {
+        await using var batch = tx.Batch();
+        batch.BatchCommands.Add(SelectCommand(grantId, selection, onlyDeleted));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadMessagesAsync(reader, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static NpgsqlBatchCommand SelectCommand(Guid grantId, MessageSelection selection, bool onlyDeleted)
+    {
         var deletedFilter = onlyDeleted ? $" AND (m.flags & {(short)MessageFlags.Deleted}) <> 0" : "";
-        await using var command = selection switch
+        var command = new NpgsqlBatchCommand(selection switch
         {
             // One index range scan per UID range: a nested loop over the normalized ranges.
-            MessageSelection.ByUids => tx.Command($"""
+            MessageSelection.ByUids => $"""
                 SELECT {MessageRecord.Columns("m")} FROM unnest($3::bigint[], $4::bigint[]) AS r(lo, hi)
                 JOIN messages m ON m.folder_id = $2 AND m.uid BETWEEN r.lo AND r.hi
                 WHERE m.grant_id = $1{deletedFilter} ORDER BY m.uid
-                """),
-            _ => tx.Command($"""
+                """,
+            _ => $"""
                 SELECT {MessageRecord.Columns("m")} FROM messages m
                 WHERE m.grant_id = $1 AND m.id = ANY($2){deletedFilter} ORDER BY m.folder_id, m.uid
-                """),
-        };
+                """,
+        });
         command.Parameters.AddWithValue(grantId);
         switch (selection)
         {
@@ -85,8 +103,12 @@ internal static class MessageRows
                 command.Parameters.AddWithValue(byIds.MessageIds.ToArray());
                 break;
         }
+        return command;
+    }
+
+    private static async Task<List<MessageRecord>> ReadMessagesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
         var messages = new List<MessageRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             messages.Add(MessageRecord.Read(reader));
         return messages;
@@ -99,8 +121,23 @@ internal static class MessageRows
     /// </summary>
     public static async Task<Dictionary<long, (long ModSeq, long FirstUid)>> BumpFoldersAsync(MailboxTransaction tx, IReadOnlyDictionary<long, FolderDelta> deltas, CancellationToken cancellationToken)
     {
+        await using var batch = tx.Batch();
+        batch.BatchCommands.Add(BumpFoldersCommand(deltas));
+        var result = new Dictionary<long, (long, long)>(deltas.Count);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            result[reader.GetInt64(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="BumpFoldersAsync"/> as a batch command, for a caller that holds the folders'
+    /// locks and so already knows what it returns: each folder's HIGHESTMODSEQ + 1 and UIDNEXT.
+    /// </summary>
+    public static NpgsqlBatchCommand BumpFoldersCommand(IReadOnlyDictionary<long, FolderDelta> deltas)
+    {
         var ids = deltas.Keys.Order().ToArray();
-        await using var command = tx.Command("""
+        var command = new NpgsqlBatchCommand("""
             UPDATE folders f SET
                 highest_modseq = f.highest_modseq + 1,
                 uid_next = f.uid_next + d.uids,
@@ -117,11 +154,7 @@ internal static class MessageRows
         command.Parameters.AddWithValue(ids.Select(i => deltas[i].Unseen).ToArray());
         command.Parameters.AddWithValue(ids.Select(i => deltas[i].Bytes).ToArray());
         command.Parameters.AddWithValue(ids.Select(i => deltas[i].Uids).ToArray());
-        var result = new Dictionary<long, (long, long)>(ids.Length);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            result[reader.GetInt64(0)] = (reader.GetInt64(1), reader.GetInt64(2));
-        return result;
+        return command;
     }
 
     /// <summary>

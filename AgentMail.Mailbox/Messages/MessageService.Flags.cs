@@ -2,6 +2,7 @@ using AgentMail.Mailbox.Changes;
 using AgentMail.Mailbox.Events;
 using AgentMail.Mailbox.Objects;
 using AgentMail.Mailbox.Storage;
+using Npgsql;
 
 namespace AgentMail.Mailbox.Messages;
 
@@ -22,7 +23,7 @@ public sealed partial class MessageService
     {
         KeywordRules.Validate(change.Keywords);
         await using var tx = await database.BeginAsync(publisher, cancellationToken).ConfigureAwait(false);
-        var (_, messages) = await MessageRows.LockAndSelectAsync(tx, grantId, selection, [], onlyDeleted: false, cancellationToken).ConfigureAwait(false);
+        var (folders, messages) = await MessageRows.LockAndSelectAsync(tx, grantId, selection, [], onlyDeleted: false, cancellationToken).ConfigureAwait(false);
 
         var modified = new List<MessageRecord>();
         var pending = new List<(MessageRecord Before, MessageFlags Flags, string[] Keywords)>();
@@ -47,32 +48,37 @@ public sealed partial class MessageService
             var unseenDelta = (flags.HasFlag(MessageFlags.Seen) ? 0 : 1) - (before.Unread ? 1 : 0);
             deltas[before.FolderId] = deltas.GetValueOrDefault(before.FolderId) + new FolderDelta(0, unseenDelta, 0, 0);
         }
-        var bumped = await MessageRows.BumpFoldersAsync(tx, deltas, cancellationToken).ConfigureAwait(false);
-
-        await using (var update = tx.Command("""
-            UPDATE messages m SET flags = u.flags, keywords = COALESCE(string_to_array(NULLIF(u.keywords, ''), ' '), '{}'),
-                modseq = u.modseq, updated_at = now()
-            FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::bigint[]) AS u(id, flags, keywords, modseq)
-            WHERE m.id = u.id
-            """))
+        // The folders are locked: each one's next MODSEQ is its HIGHESTMODSEQ + 1, so the folder
+        // counters, the messages and their events go in one round trip.
+        var modseqs = deltas.Keys.ToDictionary(id => id, id => folders[id].HighestModSeq + 1);
+        var now = clock.GetUtcNow();
+        var changedById = new Dictionary<Guid, MessageRecord>(pending.Count);
+        await using (var write = tx.Batch())
         {
+            write.BatchCommands.Add(MessageRows.BumpFoldersCommand(deltas));
+            var update = new NpgsqlBatchCommand("""
+                UPDATE messages m SET flags = u.flags, keywords = COALESCE(string_to_array(NULLIF(u.keywords, ''), ' '), '{}'),
+                    modseq = u.modseq, updated_at = now()
+                FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::bigint[]) AS u(id, flags, keywords, modseq)
+                WHERE m.id = u.id
+                """);
             // Keywords are atoms (no spaces, KeywordRules), so a space-joined string carries each row's set.
             update.Parameters.AddWithValue(pending.Select(p => p.Before.Id).ToArray());
             update.Parameters.AddWithValue(pending.Select(p => (short)p.Flags).ToArray());
             update.Parameters.AddWithValue(pending.Select(p => string.Join(' ', p.Keywords)).ToArray());
-            update.Parameters.AddWithValue(pending.Select(p => bumped[p.Before.FolderId].ModSeq).ToArray());
-            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+            update.Parameters.AddWithValue(pending.Select(p => modseqs[p.Before.FolderId]).ToArray());
+            write.BatchCommands.Add(update);
 
-        var now = clock.GetUtcNow();
-        var changedById = new Dictionary<Guid, MessageRecord>(pending.Count);
-        foreach (var (before, flags, keywords) in pending)
-        {
-            var after = before with { Flags = flags, Keywords = keywords, ModSeq = bumped[before.FolderId].ModSeq, UpdatedAt = now };
-            changedById[after.Id] = after;
-            tx.AddEvent(grantId, EventTypes.MessageUpdated, after.Id.ToString(), MailboxJson.Serialize(after.ToObject()));
+            foreach (var (before, flags, keywords) in pending)
+            {
+                var after = before with { Flags = flags, Keywords = keywords, ModSeq = modseqs[before.FolderId], UpdatedAt = now };
+                changedById[after.Id] = after;
+                tx.AddEvent(grantId, EventTypes.MessageUpdated, after.Id.ToString(), MailboxJson.Serialize(after.ToObject()));
+            }
+            tx.AddEventsTo(write);
+            await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        foreach (var (folderId, (modseq, _)) in bumped)
+        foreach (var (folderId, modseq) in modseqs)
             tx.Notify(new MailboxChange(grantId, ChangeKind.Messages, folderId, modseq));
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
 
