@@ -1,5 +1,6 @@
 using System.Text;
 using AgentMail.Mailbox.Messages;
+using AgentMail.Mailbox.Folders;
 using AgentMail.Mailbox.Search;
 using AgentMail.Tests.Infrastructure;
 using AgentMail.Tests.Mime.Support;
@@ -147,6 +148,34 @@ public sealed class FullTextSearchTests
                 Assert.InRange((int)(await command.ExecuteScalarAsync())!, 1, 4 * SearchQuery.MaxWords);
             }
         }
+    }
+
+    [Fact]
+    public async Task Appends_copies_replaced_drafts_and_purges_keep_the_index_in_step()
+    {
+        await using var mailbox = await MailboxHarness.CreateAsync();
+        var grant = await mailbox.CreateGrantAsync();
+        var inbox = await mailbox.FolderAsync(grant.Id, SystemFolder.InboxRole);
+        var archive = await mailbox.FolderAsync(grant.Id, SystemFolder.ArchiveRole);
+        async Task<string[]> Matching(string word) =>
+            (await mailbox.ScalarAsync<Guid[]>("""
+                SELECT COALESCE(array_agg(m.id ORDER BY m.id), '{}') FROM messages m JOIN message_search s ON s.message_id = m.id
+                WHERE m.grant_id = $1 AND s.search @@ $2::tsquery
+                """, grant.Id, SearchQuery.Websearch(word)!)).Select(g => g.ToString()).ToArray();
+
+        var original = await mailbox.Messages.AppendAsync(grant.Id, inbox.Id, TestMessages.Create("fruit", body: "A pineapple arrived."), new AppendOptions(), default);
+        var copy = (await mailbox.Messages.CopyAsync(grant.Id, MessageSelection.Ids(original.Message.Id), archive.Id, default)).Copied.Single().Copy;
+        Assert.Equal(new[] { original.Message.Id, copy.Id }.Order().Select(g => g.ToString()), await Matching("pineapple"));
+
+        await mailbox.Messages.ReplaceContentAsync(grant.Id, original.Message.Id, TestMessages.Create("fruit", body: "A mango instead."), new AppendOptions(), default);
+        Assert.Equal([copy.Id.ToString()], await Matching("pineapple"));
+        Assert.Equal([original.Message.Id.ToString()], await Matching("mango"));
+
+        await mailbox.Messages.MoveAsync(grant.Id, MessageSelection.Ids(copy.Id), inbox.Id, default); // same id: still indexed
+        Assert.Equal([copy.Id.ToString()], await Matching("pineapple"));
+        await mailbox.Messages.PurgeAsync(grant.Id, MessageSelection.Ids(copy.Id), default);
+        Assert.Empty(await Matching("pineapple"));
+        Assert.Equal(0L, await mailbox.ScalarAsync<long>("SELECT count(*) FROM message_search WHERE message_id = $1", copy.Id));
     }
 
     private static async Task<NpgsqlConnection> OpenAsync()
