@@ -108,46 +108,42 @@ public sealed partial class ChangeFeed(IRedisClient redis, MailboxDatabase datab
     public async Task<FolderChanges> ReadFolderChangesAsync(long folderId, long sinceModSeq, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // One snapshot for all three reads, so HIGHESTMODSEQ covers exactly what was returned.
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        // One statement, so one snapshot: HIGHESTMODSEQ covers exactly the changes and expunges
+        // returned — and one round trip, for what every session of a mailbox runs after each change.
+        await using var command = new NpgsqlCommand("""
+            SELECT 0, highest_modseq, NULL::uuid, NULL::bigint, NULL::smallint, NULL::text[] FROM folders WHERE id = $1
+            UNION ALL
+            SELECT 1, uid, id, modseq, flags, keywords FROM messages WHERE folder_id = $1 AND modseq > $2
+            UNION ALL
+            SELECT 2, uid, NULL, NULL, NULL, NULL FROM expunged_uids WHERE folder_id = $1 AND modseq > $2
+            ORDER BY 1, 2
+            """, connection);
+        command.Parameters.AddWithValue(folderId);
+        command.Parameters.AddWithValue(sinceModSeq);
 
-        long highest;
-        await using (var folder = new NpgsqlCommand("SELECT highest_modseq FROM folders WHERE id = $1", connection, transaction))
-        {
-            folder.Parameters.AddWithValue(folderId);
-            highest = await folder.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long value
-                ? value
-                : throw new MailboxException(MailboxError.FolderNotFound, "The folder no longer exists.");
-        }
-
+        long? highest = null;
         var changed = new List<MessageState>();
-        await using (var command = new NpgsqlCommand("""
-            SELECT id, uid, modseq, flags, keywords FROM messages
-            WHERE folder_id = $1 AND modseq > $2 ORDER BY uid
-            """, connection, transaction))
+        var expunged = new List<long>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            command.Parameters.AddWithValue(folderId);
-            command.Parameters.AddWithValue(sinceModSeq);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            switch (reader.GetInt32(0))
             {
-                changed.Add(new MessageState(reader.GetGuid(0), reader.GetInt64(1), reader.GetInt64(2),
-                    (MessageFlags)reader.GetInt16(3), reader.GetFieldValue<string[]>(4)));
+                case 0:
+                    highest = reader.GetInt64(1);
+                    break;
+                case 1:
+                    changed.Add(new MessageState(reader.GetGuid(2), reader.GetInt64(1), reader.GetInt64(3),
+                        (MessageFlags)reader.GetInt16(4), reader.GetFieldValue<string[]>(5)));
+                    break;
+                default:
+                    expunged.Add(reader.GetInt64(1));
+                    break;
             }
         }
-
-        var expunged = new List<long>();
-        await using (var command = new NpgsqlCommand(
-            "SELECT uid FROM expunged_uids WHERE folder_id = $1 AND modseq > $2 ORDER BY uid", connection, transaction))
-        {
-            command.Parameters.AddWithValue(folderId);
-            command.Parameters.AddWithValue(sinceModSeq);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                expunged.Add(reader.GetInt64(0));
-        }
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new FolderChanges(folderId, highest, changed, expunged);
+        return highest is { } value
+            ? new FolderChanges(folderId, value, changed, expunged)
+            : throw new MailboxException(MailboxError.FolderNotFound, "The folder no longer exists.");
     }
 
     private sealed class GrantListeners
