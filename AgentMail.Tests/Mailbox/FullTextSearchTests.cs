@@ -176,6 +176,9 @@ public sealed class FullTextSearchTests
         await mailbox.Messages.PurgeAsync(grant.Id, MessageSelection.Ids(copy.Id), default);
         Assert.Empty(await Matching("pineapple"));
         Assert.Equal(0L, await mailbox.ScalarAsync<long>("SELECT count(*) FROM message_search WHERE message_id = $1", copy.Id));
+
+        await mailbox.Grants.DeleteAsync(grant.Id, default); // the rest of the grant's entries go with it
+        Assert.Equal(0L, await mailbox.ScalarAsync<long>("SELECT count(*) FROM message_search WHERE message_id = $1", original.Message.Id));
     }
 
     private static async Task<NpgsqlConnection> OpenAsync()
