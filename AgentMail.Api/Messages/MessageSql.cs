@@ -9,7 +9,7 @@ namespace AgentMail.Api.Messages;
 /// <summary>
 /// SQL conditions for a <see cref="MessageFilter"/> over a messages table aliased <c>m</c>, always
 /// starting with the grant. Address filters use the GIN-indexed <c>address_keys</c> ('from:a@b'),
-/// full-text search the GIN-indexed message_search table through <see cref="SearchQuery.Websearch"/>
+/// full-text search the GIN-indexed <c>search</c> tsvector through <see cref="SearchQuery.Websearch"/>
 /// (the words ingest indexed, in websearch_to_tsquery's syntax): words, "quoted phrases", OR, and
 /// -exclusions, as Nylas's Agent Account search syntax has them.
 /// </summary>
@@ -54,7 +54,7 @@ public static class MessageSql
         if (filter.SearchQuery is { } query)
         {
             // A query without a single word matches nothing, as websearch_to_tsquery's empty query does.
-            sql.Append(SearchQuery.Websearch(query) is { } tsquery ? " AND EXISTS (SELECT 1 FROM message_search s WHERE s.message_id = m.id AND s.search @@ " + Add(parameters, tsquery) + "::tsquery)" : " AND false");
+            sql.Append(SearchQuery.Websearch(query) is { } tsquery ? " AND m.search @@ " + Add(parameters, tsquery) + "::tsquery" : " AND false");
         }
         if (filter.MatchesNothing)
             sql.Append(" AND false");

@@ -137,9 +137,9 @@ public sealed class SearchEngine(ImapSession session)
                     TextField.To => Addresses("m.to_list", P(Like(text.Value)), text.Value),
                     TextField.Cc => Addresses("m.cc_list", P(Like(text.Value)), text.Value),
                     TextField.Bcc => Addresses("m.bcc_list", P(Like(text.Value)), text.Value),
-                    TextField.Body => SearchQuery.Phrase(text.Value) is { } query ? FullText(P(query)) : null,
+                    TextField.Body => SearchQuery.Phrase(text.Value) is { } query ? $"m.search @@ {P(query)}::tsquery" : null,
                     _ => SearchQuery.Phrase(text.Value) is { } words
-                        ? $"{FullText(P(words))} OR m.subject ILIKE {P(Like(text.Value))} OR {Addresses("m.from_list", "$" + parameters.Count, text.Value)} OR {Addresses("m.to_list", "$" + parameters.Count, text.Value)} OR {Addresses("m.cc_list", "$" + parameters.Count, text.Value)}"
+                        ? $"m.search @@ {P(words)}::tsquery OR m.subject ILIKE {P(Like(text.Value))} OR {Addresses("m.from_list", "$" + parameters.Count, text.Value)} OR {Addresses("m.to_list", "$" + parameters.Count, text.Value)} OR {Addresses("m.cc_list", "$" + parameters.Count, text.Value)}"
                         : null,
                 };
             case HeaderKey header when header.Value.Length > 0:
@@ -172,9 +172,6 @@ public sealed class SearchEngine(ImapSession session)
 
     private static readonly System.Buffers.SearchValues<char> NotVerbatimInJson = System.Buffers.SearchValues.Create(
         "<>\"\\" + string.Concat(Enumerable.Range(0, 32).Select(c => (char)c)) + "\u007f");
-
-    private static string FullText(string parameter) =>
-        $"EXISTS (SELECT 1 FROM message_search s WHERE s.message_id = m.id AND s.search @@ {parameter}::tsquery)";
 
     /// <summary>A LIKE pattern matching the value anywhere, with LIKE's own characters escaped.</summary>
     private static string Like(string value) =>

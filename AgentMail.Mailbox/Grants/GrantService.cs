@@ -186,12 +186,6 @@ public sealed class GrantService(MailboxDatabase database, ChangePublisher publi
                         orphans.Add(reader.GetFieldValue<byte[]>(0));
                 }
             }
-            // Its folders, messages and the rest go by ON DELETE CASCADE; message_search has no key to cascade on.
-            await using (var search = tx.Command("DELETE FROM message_search s USING messages m WHERE s.message_id = m.id AND m.grant_id = $1"))
-            {
-                search.Parameters.AddWithValue(id);
-                await search.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
             await using (var delete = tx.Command("DELETE FROM grants WHERE id = $1"))
             {
                 delete.Parameters.AddWithValue(id);

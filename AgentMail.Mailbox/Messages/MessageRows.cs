@@ -226,7 +226,7 @@ internal static class MessageRows
             deltas[message.FolderId] = deltas.GetValueOrDefault(message.FolderId) + new FolderDelta(-1, message.Unread ? -1 : 0, -message.Size, 0);
         var bumped = await BumpFoldersAsync(tx, deltas, cancellationToken).ConfigureAwait(false);
 
-        await using (var delete = tx.Command("WITH search AS (DELETE FROM message_search WHERE message_id = ANY($1)) DELETE FROM messages WHERE id = ANY($1)"))
+        await using (var delete = tx.Command("DELETE FROM messages WHERE id = ANY($1)"))
         {
             delete.Parameters.AddWithValue(messages.Select(m => m.Id).ToArray());
             await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

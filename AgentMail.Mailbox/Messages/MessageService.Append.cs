@@ -239,7 +239,6 @@ public sealed partial class MessageService
             write.BatchCommands.Add(bump);
             write.BatchCommands.Add(joinThread);
             write.BatchCommands.Add(InsertMessage(message, content));
-            write.BatchCommands.Add(InsertSearch(message.Id, content));
             alsoWrite?.Invoke(message, write);
             tx.AddEvent(grantId, EventTypes.MessageCreated, message.Id.ToString(), MailboxJson.Serialize(message.ToObject()));
             tx.AddEventsTo(write);
@@ -255,9 +254,9 @@ public sealed partial class MessageService
             INSERT INTO messages (id, grant_id, folder_id, uid, modseq, flags, keywords, thread_id, blob_sha256, size,
                 internal_date, sent_date, message_id, in_reply_to, reference_ids, subject,
                 from_list, to_list, cc_list, bcc_list, reply_to_list, address_keys, snippet, attachments, has_attachments,
-                metadata, created_at, updated_at)
+                metadata, search, created_at, updated_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $27)
+                $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27::tsvector, $28, $28)
             """);
         var p = insert.Parameters;
         p.AddWithValue(m.Id);
@@ -286,16 +285,8 @@ public sealed partial class MessageService
         p.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(m.Attachments.ToList(), MailboxJson.Default.ListAttachmentObject));
         p.AddWithValue(m.HasAttachments);
         p.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(new Dictionary<string, string>(m.Metadata), MailboxJson.Default.DictionaryStringString));
+        p.AddWithValue(content.SearchVector);
         p.AddWithValue(m.CreatedAt);
-        return insert;
-    }
-
-    /// <summary>The message's full-text entry (message_search), written with the message.</summary>
-    internal static NpgsqlBatchCommand InsertSearch(Guid messageId, MessageContent content)
-    {
-        var insert = new NpgsqlBatchCommand("INSERT INTO message_search (message_id, search) VALUES ($1, $2::tsvector)");
-        insert.Parameters.AddWithValue(messageId);
-        insert.Parameters.AddWithValue(content.SearchVector);
         return insert;
     }
 

@@ -65,11 +65,11 @@ public sealed partial class MessageService
             INSERT INTO messages (id, grant_id, folder_id, uid, modseq, flags, keywords, thread_id, blob_sha256, size,
                 internal_date, sent_date, message_id, in_reply_to, reference_ids, subject,
                 from_list, to_list, cc_list, bcc_list, reply_to_list, address_keys, snippet, attachments, has_attachments,
-                metadata)
+                metadata, search)
             SELECT c.new_id, s.grant_id, $1, c.uid, $2, s.flags, s.keywords, s.thread_id, s.blob_sha256, s.size,
                 s.internal_date, s.sent_date, s.message_id, s.in_reply_to, s.reference_ids, s.subject,
                 s.from_list, s.to_list, s.cc_list, s.bcc_list, s.reply_to_list, s.address_keys, s.snippet, s.attachments, s.has_attachments,
-                s.metadata
+                s.metadata, s.search
             FROM unnest($3::uuid[], $4::uuid[], $5::bigint[]) AS c(source_id, new_id, uid)
             JOIN messages s ON s.id = c.source_id
             RETURNING {MessageRecord.Columns("messages")}
@@ -83,16 +83,6 @@ public sealed partial class MessageService
             await using var reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 copies.Add(MessageRecord.Read(reader));
-        }
-        await using (var search = tx.Command("""
-            INSERT INTO message_search (message_id, search)
-            SELECT c.new_id, s.search FROM unnest($1::uuid[], $2::uuid[]) AS c(source_id, new_id)
-            JOIN message_search s ON s.message_id = c.source_id
-            """))
-        {
-            search.Parameters.AddWithValue(messages.Select(m => m.Id).ToArray());
-            search.Parameters.AddWithValue(newIds);
-            await search.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         foreach (var group in messages.GroupBy(m => Convert.ToHexString(m.BlobSha256)))
             await Blobs.AddReferencesAsync(tx, group.First().BlobSha256, group.Count(), cancellationToken).ConfigureAwait(false);

@@ -95,7 +95,7 @@ public sealed partial class MessageService
             UPDATE messages SET uid = $3, modseq = $4, flags = $5, keywords = $6, blob_sha256 = $7, size = $8,
                 sent_date = $9, message_id = $10, in_reply_to = $11, reference_ids = $12, subject = $13,
                 from_list = $14, to_list = $15, cc_list = $16, bcc_list = $17, reply_to_list = $18, address_keys = $19,
-                snippet = $20, attachments = $21, has_attachments = $22, updated_at = now()
+                snippet = $20, attachments = $21, has_attachments = $22, search = $23::tsvector, updated_at = now()
             WHERE grant_id = $1 AND id = $2
             RETURNING {MessageRecord.Columns("messages")}
             """))
@@ -123,15 +123,10 @@ public sealed partial class MessageService
             p.AddWithValue(content.Snippet);
             p.AddWithValue(NpgsqlTypes.NpgsqlDbType.Jsonb, System.Text.Json.JsonSerializer.Serialize(content.Attachments.ToList(), MailboxJson.Default.ListAttachmentObject));
             p.AddWithValue(content.HasAttachments);
+            p.AddWithValue(content.SearchVector);
             await using var reader = await update.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             after = MessageRecord.Read(reader);
-        }
-        await using (var search = tx.Command("UPDATE message_search SET search = $2::tsvector WHERE message_id = $1"))
-        {
-            search.Parameters.AddWithValue(messageId);
-            search.Parameters.AddWithValue(content.SearchVector);
-            await search.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         await MessageRows.LogExpungedAsync(tx, [(folder.Id, before.Uid, modseq)], cancellationToken).ConfigureAwait(false);
         await Blobs.ReleaseAsync(tx, [before.BlobSha256], cancellationToken).ConfigureAwait(false);

@@ -151,7 +151,7 @@ public sealed class FullTextSearchTests
     }
 
     [Fact]
-    public async Task Appends_copies_replaced_drafts_and_purges_keep_the_index_in_step()
+    public async Task Appends_copies_replaced_drafts_moves_and_purges_keep_the_index_in_step()
     {
         await using var mailbox = await MailboxHarness.CreateAsync();
         var grant = await mailbox.CreateGrantAsync();
@@ -159,8 +159,8 @@ public sealed class FullTextSearchTests
         var archive = await mailbox.FolderAsync(grant.Id, SystemFolder.ArchiveRole);
         async Task<string[]> Matching(string word) =>
             (await mailbox.ScalarAsync<Guid[]>("""
-                SELECT COALESCE(array_agg(m.id ORDER BY m.id), '{}') FROM messages m JOIN message_search s ON s.message_id = m.id
-                WHERE m.grant_id = $1 AND s.search @@ $2::tsquery
+                SELECT COALESCE(array_agg(m.id ORDER BY m.id), '{}') FROM messages m
+                WHERE m.grant_id = $1 AND m.search @@ $2::tsquery
                 """, grant.Id, SearchQuery.Websearch(word)!)).Select(g => g.ToString()).ToArray();
 
         var original = await mailbox.Messages.AppendAsync(grant.Id, inbox.Id, TestMessages.Create("fruit", body: "A pineapple arrived."), new AppendOptions(), default);
@@ -175,10 +175,6 @@ public sealed class FullTextSearchTests
         Assert.Equal([copy.Id.ToString()], await Matching("pineapple"));
         await mailbox.Messages.PurgeAsync(grant.Id, MessageSelection.Ids(copy.Id), default);
         Assert.Empty(await Matching("pineapple"));
-        Assert.Equal(0L, await mailbox.ScalarAsync<long>("SELECT count(*) FROM message_search WHERE message_id = $1", copy.Id));
-
-        await mailbox.Grants.DeleteAsync(grant.Id, default); // the rest of the grant's entries go with it
-        Assert.Equal(0L, await mailbox.ScalarAsync<long>("SELECT count(*) FROM message_search WHERE message_id = $1", original.Message.Id));
     }
 
     private static async Task<NpgsqlConnection> OpenAsync()
