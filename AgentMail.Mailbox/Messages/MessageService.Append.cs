@@ -31,6 +31,14 @@ internal readonly record struct FolderTarget(long? Id, string? Role)
 {
     public static FolderTarget ById(long id) => new(id, null);
     public static FolderTarget ByRole(string role) => new(null, role);
+
+    /// <summary>$1 grant, $2 folder id (or NULL), $3 role (or NULL): what the append's folder condition reads.</summary>
+    public void AddParameters(NpgsqlParameterCollection parameters, Guid grantId)
+    {
+        parameters.AddWithValue(grantId);
+        parameters.AddWithValue(NpgsqlDbType.Bigint, Id is { } id ? id : DBNull.Value);
+        parameters.AddWithValue(NpgsqlDbType.Text, (object?)Role ?? DBNull.Value);
+    }
 }
 
 /// <param name="Deduplicated">True when an existing message was returned and nothing was stored.</param>
@@ -141,16 +149,12 @@ public sealed partial class MessageService
             // $2/$3: the folder by id, or a system folder by role (which every grant has).
             const string folderId = "COALESCE($2, (SELECT id FROM folders WHERE grant_id = $1 AND role = $3))";
             var lockFolder = new NpgsqlBatchCommand($"SELECT {Folder.Columns} FROM folders WHERE grant_id = $1 AND id = {folderId} FOR UPDATE");
-            lockFolder.Parameters.AddWithValue(grantId);
-            lockFolder.Parameters.AddWithValue(NpgsqlDbType.Bigint, target.Id is { } id ? id : DBNull.Value);
-            lockFolder.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)target.Role ?? DBNull.Value);
+            target.AddParameters(lockFolder.Parameters, grantId);
             var findDuplicate = new NpgsqlBatchCommand($"""
                 SELECT {MessageRecord.Columns("m")} FROM messages m
                 WHERE m.grant_id = $1 AND m.message_id = $4 AND m.folder_id = {folderId} AND $5 ORDER BY m.uid LIMIT 1
                 """);
-            findDuplicate.Parameters.AddWithValue(grantId);
-            findDuplicate.Parameters.AddWithValue(NpgsqlDbType.Bigint, target.Id is { } id2 ? id2 : DBNull.Value);
-            findDuplicate.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)target.Role ?? DBNull.Value);
+            target.AddParameters(findDuplicate.Parameters, grantId);
             findDuplicate.Parameters.Add(MessageRows.Text(content.MessageId));
             findDuplicate.Parameters.AddWithValue(append.DeduplicateByMessageId && content.MessageId is not null);
             var usage = new NpgsqlBatchCommand("""

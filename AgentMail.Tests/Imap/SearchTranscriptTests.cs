@@ -30,6 +30,22 @@ public sealed class SearchTranscriptTests
     }
 
     [Fact]
+    public async Task Address_search_finds_names_the_JSON_text_escapes()
+    {
+        var server = await ImapTestServer.GetSharedAsync();
+        var grant = await server.CreateAccountAsync();
+        await server.DeliverAsync(grant, "quoted", from: "\"Pat \\\"Q\\\" O'Brien\" <pat@example.com>");
+        await server.DeliverAsync(grant, "plain", from: "Pat Plain <plain@example.com>");
+        await using var wire = await server.ConnectAsync(grant);
+        await wire.ExpectOkAsync("s", "SELECT INBOX");
+        // In the stored JSON the name's quotes are escaped (\"), so a text prefilter would miss these:
+        // a value with a quote takes the exact per-address test only.
+        Assert.Equal(["* SEARCH 1", "a OK SEARCH completed"], await wire.CommandAsync("a", "SEARCH FROM \"Pat \\\"Q\\\"\""));
+        Assert.Equal(["* SEARCH 1", "b OK SEARCH completed"], await wire.CommandAsync("b", "SEARCH FROM \"\\\"Q\\\" O'Brien <pat@\""));
+        Assert.Equal(["* SEARCH 1 2", "c OK SEARCH completed"], await wire.CommandAsync("c", "SEARCH FROM pat"));
+    }
+
+    [Fact]
     public async Task Flag_date_size_address_subject_and_text_keys()
     {
         var (_, wire, messages) = await MailboxAsync();

@@ -17,6 +17,29 @@ public sealed class LocalServersTests
     }
 
     [Fact]
+    public async Task Further_settings_reach_the_server()
+    {
+        var root = Directory.CreateTempSubdirectory("agentmail-settings-");
+        try
+        {
+            await using var postgres = await AgentMail.LocalServers.PostgresServer.StartAsync(new AgentMail.LocalServers.PostgresServerOptions
+            {
+                DataDirectory = Path.Combine(root.FullName, "postgres"),
+                Ephemeral = true,
+                Settings = new Dictionary<string, string> { ["work_mem"] = "7MB", ["application_name"] = "settings-test" },
+            });
+            await using var connection = new NpgsqlConnection(postgres.ConnectionString());
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT current_setting('work_mem')", connection);
+            Assert.Equal("7MB", await command.ExecuteScalarAsync());
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Each_created_database_is_new_and_empty()
     {
         var servers = await TestServers.GetAsync();
