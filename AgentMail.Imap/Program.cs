@@ -1,7 +1,7 @@
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddMailbox();
+builder.AddMailbox(genericPlans: true);
 builder.AddImap();
 
 var app = builder.Build();

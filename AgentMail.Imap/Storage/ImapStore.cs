@@ -67,19 +67,22 @@ public sealed class ImapStore(MailboxDatabase database)
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection, transaction);
+        // The first statement proves the folder is the grant's, in the same snapshot (and a result
+        // without it is discarded), so the others select by folder alone: that lets them answer from
+        // the indexes on (folder_id, …) without visiting a row for its grant_id.
         batch.BatchCommands.Add(Command("SELECT uid_validity, uid_next, highest_modseq FROM folders WHERE grant_id = $1 AND id = $2", grantId, folderId));
-        batch.BatchCommands.Add(Command("SELECT uid FROM messages WHERE grant_id = $1 AND folder_id = $2 ORDER BY uid", grantId, folderId));
-        batch.BatchCommands.Add(Command("SELECT min(uid) FROM messages WHERE grant_id = $1 AND folder_id = $2 AND (flags & 1) = 0", grantId, folderId));
+        batch.BatchCommands.Add(Command("SELECT uid FROM messages WHERE folder_id = $1 ORDER BY uid", folderId));
+        batch.BatchCommands.Add(Command("SELECT min(uid) FROM messages WHERE folder_id = $1 AND (flags & 1) = 0", folderId));
         batch.BatchCommands.Add(Command("""
             SELECT DISTINCT k FROM messages, unnest(keywords) AS k
-            WHERE grant_id = $1 AND folder_id = $2 AND keywords <> '{}' ORDER BY k
-            """, grantId, folderId));
+            WHERE folder_id = $1 AND keywords <> '{}' ORDER BY k
+            """, folderId));
         if (changedSince is { } since)
         {
             batch.BatchCommands.Add(Command("""
                 SELECT uid, modseq, flags, keywords FROM messages
-                WHERE grant_id = $1 AND folder_id = $2 AND modseq > $3 ORDER BY uid
-                """, grantId, folderId, since));
+                WHERE folder_id = $1 AND modseq > $2 ORDER BY uid
+                """, folderId, since));
             batch.BatchCommands.Add(Command("""
                 SELECT e.uid FROM expunged_uids e JOIN folders f ON f.id = e.folder_id
                 WHERE f.grant_id = $1 AND e.folder_id = $2 AND e.modseq > $3 ORDER BY e.uid

@@ -14,6 +14,9 @@ namespace AgentMail.Mailbox.Messages;
 /// </summary>
 internal static class MessageRows
 {
+    /// <summary>The folder <c>$2</c> belongs to the grant <c>$1</c>: a condition evaluated once per statement.</summary>
+    private const string FolderOfGrant = "EXISTS (SELECT 1 FROM folders f WHERE f.id = $2 AND f.grant_id = $1)";
+
     /// <summary>
     /// Locks the folders a selection touches (plus <paramref name="extraFolders"/>) and reads the
     /// selected messages. Messages selected by id can move between reading their folder and
@@ -78,13 +81,22 @@ internal static class MessageRows
     private static NpgsqlBatchCommand SelectCommand(Guid grantId, MessageSelection selection, bool onlyDeleted)
     {
         var deletedFilter = onlyDeleted ? $" AND (m.flags & {(short)MessageFlags.Deleted}) <> 0" : "";
+        // By UIDs: one index range scan over the folder from the lowest to the highest UID asked for,
+        // the ranges in between tested per row. Its plan stays that scan whatever the values, so the
+        // statement's cached generic plan is as good as a fresh one (a join of the ranges with the
+        // folder is planned as a scan of the whole folder once the planner cannot see the arrays).
+        // The grant owns the folder: a one-time test, not a per-row grant_id filter.
         var command = new NpgsqlBatchCommand(selection switch
         {
-            // One index range scan per UID range: a nested loop over the normalized ranges.
+            MessageSelection.ByUids { Ranges.Count: 1 } => $"""
+                SELECT {MessageRecord.Columns("m")} FROM messages m
+                WHERE m.folder_id = $2 AND m.uid BETWEEN $3 AND $4 AND {FolderOfGrant}{deletedFilter} ORDER BY m.uid
+                """,
             MessageSelection.ByUids => $"""
-                SELECT {MessageRecord.Columns("m")} FROM unnest($3::bigint[], $4::bigint[]) AS r(lo, hi)
-                JOIN messages m ON m.folder_id = $2 AND m.uid BETWEEN r.lo AND r.hi
-                WHERE m.grant_id = $1{deletedFilter} ORDER BY m.uid
+                SELECT {MessageRecord.Columns("m")} FROM messages m
+                WHERE m.folder_id = $2 AND m.uid BETWEEN $5 AND $6 AND {FolderOfGrant}
+                    AND EXISTS (SELECT 1 FROM unnest($3::bigint[], $4::bigint[]) AS r(lo, hi) WHERE m.uid BETWEEN r.lo AND r.hi){deletedFilter}
+                ORDER BY m.uid
                 """,
             _ => $"""
                 SELECT {MessageRecord.Columns("m")} FROM messages m
@@ -94,10 +106,17 @@ internal static class MessageRows
         command.Parameters.AddWithValue(grantId);
         switch (selection)
         {
+            case MessageSelection.ByUids { Ranges: [var range] } single:
+                command.Parameters.AddWithValue(single.FolderId);
+                command.Parameters.AddWithValue(range.Start);
+                command.Parameters.AddWithValue(range.End);
+                break;
             case MessageSelection.ByUids byUids:
                 command.Parameters.AddWithValue(byUids.FolderId);
                 command.Parameters.AddWithValue(byUids.Ranges.Select(r => r.Start).ToArray());
                 command.Parameters.AddWithValue(byUids.Ranges.Select(r => r.End).ToArray());
+                command.Parameters.AddWithValue(byUids.Ranges.Count == 0 ? 1L : byUids.Ranges[0].Start);
+                command.Parameters.AddWithValue(byUids.Ranges.Count == 0 ? 0L : byUids.Ranges[^1].End);
                 break;
             case MessageSelection.ByIds byIds:
                 command.Parameters.AddWithValue(byIds.MessageIds.ToArray());

@@ -69,7 +69,7 @@ public sealed class ImapTestServer : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
-        builder.AddMailbox();
+        builder.AddMailbox(genericPlans: true); // as AgentMail.Imap/Program.cs
         imap::Microsoft.Extensions.Hosting.ImapExtensions.AddImap(builder);
         var app = builder.Build();
         await app.StartAsync();

@@ -75,7 +75,7 @@ public sealed class MailSurfaceHosts : IAsyncDisposable
             ["IMAP_PORT"] = Port(ports["IMAP_PORT"]),
             ["IMAPS_PORT"] = Port(ports["IMAPS_PORT"]),
         });
-        imapBuilder.AddMailbox();
+        imapBuilder.AddMailbox(genericPlans: true);
         imap::Microsoft.Extensions.Hosting.ImapExtensions.AddImap(imapBuilder);
         var imapHost = imapBuilder.Build();
         await imapHost.StartAsync();
