@@ -39,7 +39,8 @@ public sealed class FetchRenderer(ImapSession session, IReadOnlyList<FetchItem> 
                 FetchItemKind.Envelope => FetchColumns.Envelope,
                 FetchItemKind.BodyStructure => rev2 ? FetchColumns.BodyStructure | FetchColumns.Structure : FetchColumns.BodyStructure,
                 FetchItemKind.Body => FetchColumns.Body,
-                FetchItemKind.Section or FetchItemKind.Binary or FetchItemKind.BinarySize => FetchColumns.Structure,
+                FetchItemKind.Section or FetchItemKind.Binary => FetchColumns.Structure | FetchColumns.Prefix,
+                FetchItemKind.BinarySize => FetchColumns.Structure,
                 _ => FetchColumns.None,
             };
         }
@@ -139,13 +140,13 @@ public sealed class FetchRenderer(ImapSession session, IReadOnlyList<FetchItem> 
                     return data;
                 }
                 data.Part = leafPart;
-                data.Slice = Add(slices, row.Sha256, location.Offset, location.Length);
+                data.Slice = Add(slices, row, location.Offset, location.Length);
                 return data;
         }
         switch (location.Kind)
         {
             case SectionLocationKind.HeaderFields:
-                data.Slice = Add(slices, row.Sha256, location.Offset, location.Length);
+                data.Slice = Add(slices, row, location.Offset, location.Length);
                 return data;
             case SectionLocationKind.Slice:
                 var (offset, length) = Clip(location.Offset, location.Length, item);
@@ -153,7 +154,7 @@ public sealed class FetchRenderer(ImapSession session, IReadOnlyList<FetchItem> 
                 if (length <= InlineLimit && length <= budget)
                 {
                     budget -= length;
-                    data.Slice = Add(slices, row.Sha256, offset, (int)length);
+                    data.Slice = Add(slices, row, offset, (int)length);
                 }
                 else
                 {
@@ -167,9 +168,9 @@ public sealed class FetchRenderer(ImapSession session, IReadOnlyList<FetchItem> 
         }
     }
 
-    private static int Add(List<SliceRequest> slices, byte[] sha256, long offset, long length)
+    private static int Add(List<SliceRequest> slices, FetchRow row, long offset, long length)
     {
-        slices.Add(new SliceRequest(sha256, offset, (int)length));
+        slices.Add(new SliceRequest(row.Sha256, offset, (int)length, row.Prefix));
         return slices.Count - 1;
     }
 

@@ -14,6 +14,8 @@ public enum FetchColumns
     BodyStructure = 2,
     Body = 4,
     Structure = 8,
+    /// <summary>The first <see cref="ImapStore.PrefixBytes"/> of the message, from which FETCH serves sections that lie inside it.</summary>
+    Prefix = 16,
 }
 
 /// <summary>One message as FETCH sees it.</summary>
@@ -32,6 +34,7 @@ public sealed class FetchRow
     public byte[]? BodyStructure { get; init; }
     public byte[]? Body { get; init; }
     public byte[]? Structure { get; init; }
+    public byte[]? Prefix { get; init; }
 }
 
 /// <summary>A message's state as it changed (QRESYNC SELECT, catch-up).</summary>
@@ -48,8 +51,14 @@ public sealed record MailboxSnapshot(
     IReadOnlyList<ChangedMessage> Changed,
     IReadOnlyList<uint> Expunged);
 
-/// <summary>A byte range of a blob to read (offset 0-based).</summary>
-public readonly record struct SliceRequest(byte[] Sha256, long Offset, int Length);
+/// <summary>
+/// A byte range of a blob to read (offset 0-based); served from <paramref name="Prefix"/>, the
+/// message's first bytes already read with its row, when the range lies inside it.
+/// </summary>
+public readonly record struct SliceRequest(byte[] Sha256, long Offset, int Length, byte[]? Prefix = null)
+{
+    public bool InPrefix => Prefix is not null && Offset + Length <= Prefix.Length;
+}
 
 /// <summary>
 /// The IMAP server's reads, in hand-written SQL over the mailbox database, every one scoped by
@@ -57,6 +66,12 @@ public readonly record struct SliceRequest(byte[] Sha256, long Offset, int Lengt
 /// </summary>
 public sealed class ImapStore(MailboxDatabase database)
 {
+    /// <summary>
+    /// How much of a message FETCH reads with its row when it asks for body sections: the header of
+    /// most mail and the whole of a small message, so that those need no second query for the bytes.
+    /// </summary>
+    public const int PrefixBytes = 8192;
+
     /// <summary>
     /// The folder's UIDs, counters, first unseen message and keywords in use — and, for QRESYNC,
     /// what changed and vanished since <paramref name="changedSince"/> — in one REPEATABLE READ
@@ -126,6 +141,7 @@ public sealed class ImapStore(MailboxDatabase database)
         if ((columns & FetchColumns.BodyStructure) != 0) select.Append(", b.body_structure");
         if ((columns & FetchColumns.Body) != 0) select.Append(", b.body");
         if ((columns & FetchColumns.Structure) != 0) select.Append(", b.structure");
+        if ((columns & FetchColumns.Prefix) != 0) select.Append(", substring(b.data FROM 1 FOR ").Append(PrefixBytes).Append(')');
         select.Append(" FROM messages m");
         if (columns != FetchColumns.None) select.Append(" JOIN blobs b ON b.sha256 = m.blob_sha256");
         select.Append(" WHERE m.grant_id = $1 AND m.folder_id = $2 AND m.uid = ANY($3)");
@@ -159,6 +175,7 @@ public sealed class ImapStore(MailboxDatabase database)
                 BodyStructure = (columns & FetchColumns.BodyStructure) != 0 ? reader.GetFieldValue<byte[]>(column++) : null,
                 Body = (columns & FetchColumns.Body) != 0 ? reader.GetFieldValue<byte[]>(column++) : null,
                 Structure = (columns & FetchColumns.Structure) != 0 ? reader.GetFieldValue<byte[]>(column++) : null,
+                Prefix = (columns & FetchColumns.Prefix) != 0 ? reader.GetFieldValue<byte[]>(column++) : null,
             });
         }
         return rows;
@@ -171,19 +188,28 @@ public sealed class ImapStore(MailboxDatabase database)
     public async Task<byte[][]> ReadSlicesAsync(IReadOnlyList<SliceRequest> slices, CancellationToken cancellationToken)
     {
         var result = new byte[slices.Count][];
-        if (slices.Count == 0) return result;
+        var queried = new List<int>(slices.Count);
+        for (var i = 0; i < slices.Count; i++)
+        {
+            var slice = slices[i];
+            if (!slice.InPrefix) queried.Add(i);
+            else if (slice.Offset == 0 && slice.Length == slice.Prefix!.Length) result[i] = slice.Prefix;
+            else result[i] = slice.Prefix.AsSpan((int)slice.Offset, slice.Length).ToArray();
+        }
+        if (queried.Count == 0) return result;
+
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand("""
             SELECT r.i, substring(b.data FROM r.o FOR r.l)
             FROM unnest($1::bytea[], $2::int[], $3::int[]) WITH ORDINALITY AS r(sha, o, l, i)
             JOIN blobs b ON b.sha256 = r.sha
             """, connection);
-        command.Parameters.AddWithValue(slices.Select(s => s.Sha256).ToArray());
-        command.Parameters.AddWithValue(slices.Select(s => (int)Math.Min(s.Offset + 1, int.MaxValue)).ToArray());
-        command.Parameters.AddWithValue(slices.Select(s => s.Length).ToArray());
+        command.Parameters.AddWithValue(queried.Select(i => slices[i].Sha256).ToArray());
+        command.Parameters.AddWithValue(queried.Select(i => (int)Math.Min(slices[i].Offset + 1, int.MaxValue)).ToArray());
+        command.Parameters.AddWithValue(queried.Select(i => slices[i].Length).ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            result[reader.GetInt64(0) - 1] = reader.GetFieldValue<byte[]>(1);
+            result[queried[(int)reader.GetInt64(0) - 1]] = reader.GetFieldValue<byte[]>(1);
         for (var i = 0; i < result.Length; i++) result[i] ??= [];
         return result;
     }

@@ -1,4 +1,7 @@
+extern alias imap;
+
 using System.Text;
+using imap::AgentMail.Imap.Storage;
 using AgentMail.Mailbox.Messages;
 using AgentMail.Mime;
 using AgentMail.Mime.Imap;
@@ -92,6 +95,39 @@ public sealed class FetchTranscriptTests
         Assert.Equal(")", await wire.ReadLineAsync());
         Assert.Equal("e OK FETCH completed", await wire.ReadLineAsync());
         Assert.Equal(["f BAD BINARY takes only a part number (RFC 3516)"], await wire.CommandAsync("f", "FETCH 1 BINARY[1.MIME]"));
+    }
+
+    [Fact]
+    public async Task Sections_inside_and_beyond_the_prefix_read_with_the_row_are_exact_bytes_in_one_FETCH_of_two_messages()
+    {
+        // FETCH reads the first ImapStore.PrefixBytes of each message with its row and serves the
+        // ranges inside them from it; the rest come from the blob. A large message whose second
+        // part and a partial straddle that boundary, next to a small one, checks both and their order.
+        var server = await ImapTestServer.GetSharedAsync();
+        var grant = await server.CreateAccountAsync();
+        string Lines(char c) => string.Concat(Enumerable.Range(0, 90).Select(i => $"{c}{i:D3} {new string(c, 64)}\r\n"));
+        var large = "From: sender@example.com\r\nTo: agent@agentmail.test\r\nSubject: Large\r\nMessage-ID: <large@x>\r\n" +
+            "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n" +
+            $"--b\r\nContent-Type: text/plain\r\n\r\n{Lines('a')}\r\n--b\r\nContent-Type: text/plain\r\n\r\n{Lines('b')}\r\n--b--\r\n";
+        Assert.InRange(large.Length, ImapStore.PrefixBytes + 4000, 2 * ImapStore.PrefixBytes);
+        var small = Raw("Small", "small@x");
+        await server.DeliverRawAsync(grant, large);
+        await server.DeliverRawAsync(grant, small);
+
+        var header = large[..(large.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)];
+        var part2Start = large.IndexOf("\r\n\r\nb000", StringComparison.Ordinal) + 4;
+        var part2 = large[part2Start..large.IndexOf("\r\n--b--", StringComparison.Ordinal)];
+        Assert.True(part2Start < ImapStore.PrefixBytes && part2Start + part2.Length > ImapStore.PrefixBytes);
+        var straddle = large.Substring(ImapStore.PrefixBytes - 100, 300);
+        var smallHeader = small[..(small.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)];
+
+        await using var wire = await server.ConnectAsync(grant);
+        await wire.ExpectOkAsync("s", "EXAMINE INBOX");
+        var response = await wire.CommandAsync("a", $"FETCH 1:2 (BODY.PEEK[HEADER] BODY.PEEK[2] BODY.PEEK[]<{ImapStore.PrefixBytes - 100}.300>)");
+        Assert.Equal(3, response.Count);
+        Assert.Equal($"* 1 FETCH (BODY[HEADER] {{{header.Length}}}\r\n{header} BODY[2] {{{part2.Length}}}\r\n{part2} BODY[]<{ImapStore.PrefixBytes - 100}> {{300}}\r\n{straddle})", response[0]);
+        Assert.Equal($"* 2 FETCH (BODY[HEADER] {{{smallHeader.Length}}}\r\n{smallHeader} BODY[2] \"\" BODY[]<{ImapStore.PrefixBytes - 100}> \"\")", response[1]);
+        Assert.Equal("a OK FETCH completed", response[2]);
     }
 
     private static async Task<string> ReadRawLineAsync(ImapWire wire)
