@@ -1,6 +1,7 @@
 using AgentMail.Imap.Protocol;
 using AgentMail.Imap.Session;
 using AgentMail.Imap.Storage;
+using AgentMail.Mailbox.Folders;
 using AgentMail.Mailbox.Messages;
 using AgentMail.Mailbox.Search;
 using AgentMail.Mime;
@@ -49,9 +50,7 @@ public sealed class SearchEngine(ImapSession session)
 
         var sql = new StringBuilder("SELECT ").Append(SearchRow.Columns(withMetadata, needsHeader)).Append(" FROM messages m");
         if (needsHeader && withMetadata) sql.Append(" JOIN blobs b ON b.sha256 = m.blob_sha256");
-        // The grant owns the folder (a one-time test, not a per-row filter that would pull in an
-        // index on grant_id and every row's heap page).
-        sql.Append(" WHERE m.folder_id = $2 AND m.uid <= $3 AND EXISTS (SELECT 1 FROM folders f WHERE f.id = $2 AND f.grant_id = $1)");
+        sql.Append(" WHERE m.folder_id = $2 AND m.uid <= $3 AND ").Append(Folder.BelongsToGrantSql("$2", "$1"));
         foreach (var condition in where) sql.Append(" AND (").Append(condition).Append(')');
         sql.Append(" ORDER BY m.uid");
 

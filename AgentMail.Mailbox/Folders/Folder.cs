@@ -48,6 +48,15 @@ public sealed record Folder
         SystemFolder = IsSystem,
     };
 
+    /// <summary>
+    /// SQL: the folder <paramref name="folder"/> belongs to the grant <paramref name="grant"/> (both
+    /// parameter references, such as <c>$2</c> and <c>$1</c>). Uncorrelated, so PostgreSQL tests it
+    /// once per statement: a folder scan then needs no per-row grant filter, which would pull in an
+    /// index on grant_id and every row's heap page.
+    /// </summary>
+    public static string BelongsToGrantSql(string folder, string grant) =>
+        $"EXISTS (SELECT 1 FROM folders f WHERE f.id = {folder} AND f.grant_id = {grant})";
+
     internal const string Columns = """
         id, grant_id, public_id, name, role, uid_validity, uid_next, highest_modseq,
         message_count, unseen_count, size_bytes, subscribed, created_at, updated_at

@@ -14,8 +14,7 @@ namespace AgentMail.Mailbox.Messages;
 /// </summary>
 internal static class MessageRows
 {
-    /// <summary>The folder <c>$2</c> belongs to the grant <c>$1</c>: a condition evaluated once per statement.</summary>
-    private const string FolderOfGrant = "EXISTS (SELECT 1 FROM folders f WHERE f.id = $2 AND f.grant_id = $1)";
+    private static readonly string FolderOfGrant = Folder.BelongsToGrantSql("$2", "$1");
 
     /// <summary>
     /// Locks the folders a selection touches (plus <paramref name="extraFolders"/>) and reads the
@@ -85,7 +84,6 @@ internal static class MessageRows
         // the ranges in between tested per row. Its plan stays that scan whatever the values, so the
         // statement's cached generic plan is as good as a fresh one (a join of the ranges with the
         // folder is planned as a scan of the whole folder once the planner cannot see the arrays).
-        // The grant owns the folder: a one-time test, not a per-row grant_id filter.
         var command = new NpgsqlBatchCommand(selection switch
         {
             MessageSelection.ByUids { Ranges.Count: 1 } => $"""

@@ -118,11 +118,15 @@ public sealed class TimersAndLimitsTests(TimersAndLimitsTests.FastServer fixture
         var idle = new IdlingClient(wire);
         await idle.StartAsync();
 
+        // The client keeps reading (and re-issuing IDLE) while the deaf replica commits, as a real
+        // client would: that replica's attempts to reach Redis can outlast the short IDLE limit.
+        var flagged = idle.WaitForAsync(l => l.Contains("FETCH", StringComparison.Ordinal));
         await deaf.Messages.SetFlagsAsync(grant.Id, MessageSelection.Ids(message.Id), FlagChange.Add(MessageFlags.Flagged));
-        Assert.Equal("* 1 FETCH (UID 1 FLAGS (\\Flagged))", await idle.WaitForAsync(l => l.Contains("FETCH", StringComparison.Ordinal)));
+        Assert.Equal("* 1 FETCH (UID 1 FLAGS (\\Flagged))", await flagged);
 
+        var bye = idle.WaitForAsync(l => l.StartsWith("* BYE", StringComparison.Ordinal));
         await deaf.Grants.UpdateAsync(grant.Id, new GrantUpdate { RemoveAppPassword = true }, CancellationToken.None);
-        Assert.StartsWith("* BYE [AUTHENTICATIONFAILED]", await idle.WaitForAsync(l => l.StartsWith("* BYE", StringComparison.Ordinal)));
+        Assert.StartsWith("* BYE [AUTHENTICATIONFAILED]", await bye);
         Assert.NotNull(servers);
     }
 
