@@ -73,6 +73,13 @@ public sealed class WebhooksOptions : IValidatableObject
     /// <summary>How long a destination stays failing (at the threshold's failure rate) before it is failed and no longer delivered to.</summary>
     public TimeSpan FailedAfter { get; set; } = TimeSpan.FromHours(72);
 
+    /// <summary>
+    /// Sender (From and envelope) of the notice a destination's <c>notification_email_addresses</c>
+    /// get when it becomes failing or failed. Empty: <c>no-reply@</c> the deployment's
+    /// <c>Mailbox:Hostname</c>. A grant's address here makes remote bounces of the notices visible.
+    /// </summary>
+    public string? NotificationFrom { get; set; }
+
     /// <summary>How often destination health is evaluated.</summary>
     public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -91,5 +98,7 @@ public sealed class WebhooksOptions : IValidatableObject
             yield return new ValidationResult("Webhooks:PollInterval and Webhooks:HealthCheckInterval must be positive.");
         if (MaxPayloadBytes < 1024 || MaxResponseBytes < 0)
             yield return new ValidationResult("Webhooks:MaxPayloadBytes must be at least 1024 and Webhooks:MaxResponseBytes not negative.");
+        if (!string.IsNullOrWhiteSpace(NotificationFrom) && AgentMail.Mailbox.Grants.EmailAddressRules.Validate(NotificationFrom) is { } invalid)
+            yield return new ValidationResult($"Webhooks:NotificationFrom: {invalid}");
     }
 }

@@ -37,7 +37,17 @@ public static class OutgoingReader
 
     private static async Task<OutgoingInput> ReadMultipartAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var form = await request.ReadFormAsync(cancellationToken);
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(cancellationToken);
+        }
+        catch (IOException) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The body ended before the first or the closing boundary (the form reader's own words
+            // blame "another component"): the client's request, not the server, is broken.
+            throw ApiException.BadRequest("The multipart body is malformed: it ends before its boundary delimiters do.");
+        }
         // Nylas's SDKs name the JSON field "message" (for drafts too); its OpenAPI says "draft" for drafts.
         var message = form["message"].Count > 0 ? form["message"] : form["draft"];
         if (message.Count != 1 || string.IsNullOrEmpty(message[0]))

@@ -26,19 +26,10 @@ public sealed partial class MessageService
     public async Task<SubmitResult> SubmitAsync(Guid grantId, MessageContent content, string envelopeFrom,
         IReadOnlyCollection<string> recipients, IReadOnlyDictionary<string, string>? metadata, CancellationToken cancellationToken)
     {
-        CheckSize(content);
-        if (recipients.Count == 0)
-            throw new MailboxException(MailboxError.InvalidArgument, "A message needs at least one recipient.");
-        foreach (var recipient in recipients)
-        {
-            if (EmailAddressRules.Validate(recipient) is { } invalid)
-                throw new MailboxException(MailboxError.InvalidEmail, invalid);
-        }
-
+        var queueTo = CheckOutgoing(content, recipients);
         return await WithUploadedBlobAsync(content, uploadFirst: true, async _ =>
         {
             await using var tx = await database.BeginAsync(publisher, cancellationToken).ConfigureAwait(false);
-            var queueTo = recipients.Select(r => r.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
             var expiresAt = clock.GetUtcNow() + options.Value.OutboundRetryPeriod;
             Guid? outboundId = null;
             // The queue's own reference keeps the bytes if the Sent copy is deleted before delivery.
@@ -60,6 +51,41 @@ public sealed partial class MessageService
             await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
             return new SubmitResult(stored.Message, stored.Deduplicated, outboundId.Value);
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues mail the deployment sends on its own behalf (a webhook destination's status notice):
+    /// delivered by the same workers as any submission — locally to a grant's INBOX, or remotely —
+    /// but with no sender grant, so no Sent copy, no quota, no delivery events and no bounce.
+    /// Returns the outbound id.
+    /// </summary>
+    public async Task<Guid> QueueNoticeAsync(MessageContent content, string envelopeFrom, IReadOnlyCollection<string> recipients, CancellationToken cancellationToken)
+    {
+        var queueTo = CheckOutgoing(content, recipients);
+        return await WithUploadedBlobAsync(content, uploadFirst: true, async _ =>
+        {
+            await using var tx = await database.BeginAsync(publisher, cancellationToken).ConfigureAwait(false);
+            if (!await Blobs.AddReferencesAsync(tx, content.Sha256, 1, cancellationToken).ConfigureAwait(false))
+                throw new BlobNotUploadedException(); // purged since the upload: upload again
+            var id = await OutboundQueue.EnqueueAsync(tx, grantId: null, messageId: null, content.Sha256, envelopeFrom, queueTo,
+                clock.GetUtcNow() + options.Value.OutboundRetryPeriod, cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return id;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Size and recipients of a message to send; returns the recipients to queue (trimmed, each once).</summary>
+    private string[] CheckOutgoing(MessageContent content, IReadOnlyCollection<string> recipients)
+    {
+        CheckSize(content);
+        if (recipients.Count == 0)
+            throw new MailboxException(MailboxError.InvalidArgument, "A message needs at least one recipient.");
+        foreach (var recipient in recipients)
+        {
+            if (EmailAddressRules.Validate(recipient) is { } invalid)
+                throw new MailboxException(MailboxError.InvalidEmail, invalid);
+        }
+        return recipients.Select(r => r.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
     }
 
     /// <summary>

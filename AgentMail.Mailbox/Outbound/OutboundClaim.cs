@@ -8,11 +8,12 @@ public sealed record OutboundRecipient(string Address, int Attempts);
 /// no other worker sees these recipients as due, and only this claim can record their outcome
 /// (<see cref="OutboundDeliveryService.RecordAsync"/>, <see cref="OutboundDeliveryService.DeliverLocallyAsync"/>).
 /// </summary>
+/// <param name="GrantId">The sender's grant; null for a notice of the deployment itself (nobody to report outcomes or bounces to).</param>
 /// <param name="MessageId">The Sent copy's API id, when the message was submitted with one.</param>
 public sealed record OutboundClaim(
     Guid ClaimId,
     Guid OutboundId,
-    Guid GrantId,
+    Guid? GrantId,
     Guid? MessageId,
     byte[] BlobSha256,
     string EnvelopeFrom,

@@ -63,7 +63,7 @@ public sealed class OutboundDeliveryService(MailboxDatabase database, ChangePubl
             if (claims.Count == 0 || claims[^1].OutboundId != outboundId)
             {
                 recipients = [];
-                claims.Add(new OutboundClaim(claimId, outboundId, reader.GetGuid(3), reader.IsDBNull(4) ? null : reader.GetGuid(4),
+                claims.Add(new OutboundClaim(claimId, outboundId, reader.IsDBNull(3) ? null : reader.GetGuid(3), reader.IsDBNull(4) ? null : reader.GetGuid(4),
                     reader.GetFieldValue<byte[]>(5), reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7),
                     reader.GetFieldValue<DateTimeOffset>(8), recipients));
             }
@@ -78,10 +78,10 @@ public sealed class OutboundDeliveryService(MailboxDatabase database, ChangePubl
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand("""
             SELECT b.data FROM outbound_messages o JOIN blobs b ON b.sha256 = o.blob_sha256
-            WHERE o.id = $1 AND o.grant_id = $2
+            WHERE o.id = $1 AND o.grant_id IS NOT DISTINCT FROM $2
             """, connection);
         command.Parameters.AddWithValue(claim.OutboundId);
-        command.Parameters.AddWithValue(claim.GrantId);
+        command.Parameters.AddWithValue(NpgsqlDbType.Uuid, (object?)claim.GrantId ?? DBNull.Value);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
     }
 
@@ -102,7 +102,8 @@ public sealed class OutboundDeliveryService(MailboxDatabase database, ChangePubl
         }
         if (outcomes.Count == 0)
             return 0;
-        var withBounce = bounce is not null && outcomes.Any(o => o.Kind == DeliveryOutcomeKind.Failed);
+        // A notice of the deployment itself has no sender mailbox to bounce to.
+        var withBounce = bounce is not null && claim.GrantId is not null && outcomes.Any(o => o.Kind == DeliveryOutcomeKind.Failed);
         if (withBounce)
             messages.CheckSize(bounce!);
 
@@ -175,15 +176,17 @@ public sealed class OutboundDeliveryService(MailboxDatabase database, ChangePubl
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Locks the sender's grant (key share) and the outbound message row; false when either is gone.</summary>
+    /// <summary>Locks the sender's grant (key share; a notice has none) and the outbound message row; false when either is gone.</summary>
     private static async Task<bool> LockAsync(MailboxTransaction tx, OutboundClaim claim, CancellationToken cancellationToken)
     {
         await using var batch = tx.Batch();
-        var grant = new NpgsqlBatchCommand("SELECT 1 FROM grants WHERE id = $1 FOR KEY SHARE");
-        grant.Parameters.AddWithValue(claim.GrantId);
-        var message = new NpgsqlBatchCommand("SELECT 1 FROM outbound_messages WHERE id = $1 AND grant_id = $2 FOR UPDATE");
+        // Without a grant the first statement still returns its one row, so the reader reads the same either way.
+        var grant = new NpgsqlBatchCommand(claim.GrantId is null ? "SELECT 1" : "SELECT 1 FROM grants WHERE id = $1 FOR KEY SHARE");
+        if (claim.GrantId is { } grantId)
+            grant.Parameters.AddWithValue(grantId);
+        var message = new NpgsqlBatchCommand("SELECT 1 FROM outbound_messages WHERE id = $1 AND grant_id IS NOT DISTINCT FROM $2 FOR UPDATE");
         message.Parameters.AddWithValue(claim.OutboundId);
-        message.Parameters.AddWithValue(claim.GrantId);
+        message.Parameters.AddWithValue(NpgsqlDbType.Uuid, (object?)claim.GrantId ?? DBNull.Value);
         batch.BatchCommands.Add(grant);
         batch.BatchCommands.Add(message);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -235,10 +238,10 @@ public sealed class OutboundDeliveryService(MailboxDatabase database, ChangePubl
 
     private static async Task<MessageRecord?> ReadSentCopyAsync(MailboxTransaction tx, OutboundClaim claim, CancellationToken cancellationToken)
     {
-        if (claim.MessageId is not { } messageId)
+        if (claim.MessageId is not { } messageId || claim.GrantId is not { } grantId)
             return null;
         await using var command = tx.Command($"SELECT {MessageRecord.Columns("m")} FROM messages m WHERE m.grant_id = $1 AND m.id = $2");
-        command.Parameters.AddWithValue(claim.GrantId);
+        command.Parameters.AddWithValue(grantId);
         command.Parameters.AddWithValue(messageId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? MessageRecord.Read(reader) : null;
@@ -246,11 +249,13 @@ public sealed class OutboundDeliveryService(MailboxDatabase database, ChangePubl
 
     private static void AddEvent(MailboxTransaction tx, OutboundClaim claim, DeliveryOutcome outcome, int attempts, DateTimeOffset now, MessageRecord? sentCopy)
     {
+        if (claim.GrantId is not { } grantId)
+            return; // a notice: its outcome stays on its recipient row, there is no grant to tell
         var delivered = outcome.Kind == DeliveryOutcomeKind.Delivered;
         var payload = new DeliveryObject
         {
             Status = delivered ? "delivered" : "bounced",
-            GrantId = claim.GrantId.ToString(),
+            GrantId = grantId.ToString(),
             MessageId = sentCopy?.Id.ToString(),
             OutboundId = claim.OutboundId.ToString(),
             Recipient = outcome.Recipient,
@@ -261,7 +266,7 @@ public sealed class OutboundDeliveryService(MailboxDatabase database, ChangePubl
             Date = now.ToUnixTimeSeconds(),
             Message = sentCopy?.ToObject(),
         };
-        tx.AddEvent(claim.GrantId, delivered ? EventTypes.MessageDelivered : EventTypes.MessageBounced,
+        tx.AddEvent(grantId, delivered ? EventTypes.MessageDelivered : EventTypes.MessageBounced,
             (sentCopy?.Id ?? claim.OutboundId).ToString(), OutboundJson.Serialize(payload));
     }
 
@@ -270,7 +275,7 @@ public sealed class OutboundDeliveryService(MailboxDatabase database, ChangePubl
     {
         try
         {
-            await messages.AppendInTransactionAsync(tx, claim.GrantId, FolderTarget.ByRole(SystemFolder.InboxRole), bounce,
+            await messages.AppendInTransactionAsync(tx, claim.GrantId!.Value, FolderTarget.ByRole(SystemFolder.InboxRole), bounce,
                 new AppendOptions { DeduplicateByMessageId = false }, blobUploaded: true, cancellationToken).ConfigureAwait(false);
         }
         catch (MailboxException e) when (e.Error is MailboxError.QuotaExceeded or MailboxError.GrantNotFound)

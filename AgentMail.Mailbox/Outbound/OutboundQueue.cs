@@ -10,7 +10,7 @@ namespace AgentMail.Mailbox.Outbound;
 /// </summary>
 internal static class OutboundQueue
 {
-    public static async Task<Guid> EnqueueAsync(MailboxTransaction tx, Guid grantId, Guid? messageId, byte[] blobSha256,
+    public static async Task<Guid> EnqueueAsync(MailboxTransaction tx, Guid? grantId, Guid? messageId, byte[] blobSha256,
         string envelopeFrom, IReadOnlyCollection<string> recipients, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         var (id, command) = Enqueue(tx, grantId, messageId, blobSha256, envelopeFrom, recipients, expiresAt);
@@ -20,8 +20,11 @@ internal static class OutboundQueue
         return id;
     }
 
-    /// <summary>The message and its recipients as one statement, for a caller's batch.</summary>
-    public static (Guid Id, NpgsqlBatchCommand Command) Enqueue(MailboxTransaction tx, Guid grantId, Guid? messageId, byte[] blobSha256,
+    /// <summary>
+    /// The message and its recipients as one statement, for a caller's batch. A null
+    /// <paramref name="grantId"/> queues a notice of the deployment itself (no sender mailbox).
+    /// </summary>
+    public static (Guid Id, NpgsqlBatchCommand Command) Enqueue(MailboxTransaction tx, Guid? grantId, Guid? messageId, byte[] blobSha256,
         string envelopeFrom, IReadOnlyCollection<string> recipients, DateTimeOffset expiresAt)
     {
         var id = Guid.CreateVersion7();
@@ -34,7 +37,7 @@ internal static class OutboundQueue
             ON CONFLICT DO NOTHING
             """);
         command.Parameters.AddWithValue(id);
-        command.Parameters.AddWithValue(grantId);
+        command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Uuid, (object?)grantId ?? DBNull.Value);
         command.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Uuid, (object?)messageId ?? DBNull.Value);
         command.Parameters.AddWithValue(blobSha256);
         command.Parameters.AddWithValue(envelopeFrom);

@@ -31,10 +31,10 @@ public sealed partial class MessageBuilder
         List<OutgoingEntity> parts =
         [
             body,
-            new OutgoingLeaf(ValidateContentType(report.StatusContentType), [], null, [], null, EightBitOr7Bit(status), status, null),
+            new OutgoingLeaf(ParseContentType(report.StatusContentType).Type, [], null, [], null, EightBitOr7Bit(status), status, null),
         ];
         if (report.ReturnedContentType is not null)
-            parts.Add(new OutgoingLeaf(ValidateContentType(report.ReturnedContentType), [], null, [], null,
+            parts.Add(new OutgoingLeaf(ParseContentType(report.ReturnedContentType).Type, [], null, [], null,
                 EightBitOr7Bit(report.Returned.Span), report.Returned, null));
         var multipart = NewMultipart("report", parts);
         multipart.Parameters.Insert(0, ("report-type", report.ReportType, false));

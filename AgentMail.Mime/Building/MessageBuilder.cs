@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using AgentMail.Mime.Headers;
 using AgentMail.Mime.Summary;
 
 namespace AgentMail.Mime.Building;
@@ -173,7 +174,7 @@ public sealed partial class MessageBuilder
 
     private static OutgoingLeaf AttachmentLeaf(OutgoingAttachment attachment)
     {
-        var type = ValidateContentType(attachment.ContentType);
+        var (type, declared) = ParseContentType(attachment.ContentType);
         var name = attachment.FileName is null ? null : CleanFileName(attachment.FileName);
         var typeParameters = new List<(string, string, bool)>();
         var dispositionParameters = new List<(string, string, bool)>();
@@ -181,6 +182,12 @@ public sealed partial class MessageBuilder
         {
             typeParameters.Add(("name", name, true));
             dispositionParameters.Add(("filename", name, false));
+        }
+        // The caller's own parameters (charset=utf-8 of a text file, …) are kept; the file name wins over theirs.
+        foreach (var parameter in declared)
+        {
+            if (name is null || !parameter.Name.Equals("name", StringComparison.OrdinalIgnoreCase))
+                typeParameters.Add((parameter.Name.ToLowerInvariant(), parameter.Value, false));
         }
         string? contentId = null;
         if (attachment.ContentId is not null)
@@ -281,13 +288,17 @@ public sealed partial class MessageBuilder
     private static string NormalizeNewlines(string text) =>
         text.Contains('\r') ? text.Replace("\r\n", "\n").Replace('\r', '\n').Replace("\n", "\r\n") : text.Replace("\n", "\r\n");
 
-    private static string ValidateContentType(string contentType)
+    /// <summary>
+    /// "type/subtype" (lower-cased) and the parameters of a caller's content type, parsed as a
+    /// Content-Type field (RFC 2045 §5.1) and written anew, so nothing of the original text — a
+    /// line break, a second field — reaches the message.
+    /// </summary>
+    private static (string Type, IReadOnlyList<MimeParameter> Parameters) ParseContentType(string contentType)
     {
-        var type = contentType.Trim();
-        var slash = type.IndexOf('/');
-        if (slash <= 0 || slash == type.Length - 1 || type.Any(c => c <= ' ' || c >= 127 || "()<>@,;:\\\"[]?=".Contains(c)) || type.IndexOf('/', slash + 1) >= 0)
+        var parsed = MimeHeaderParser.ParseContentType(Encoding.UTF8.GetBytes(contentType));
+        if (parsed is null || contentType.AsSpan().IndexOfAny('\r', '\n') >= 0)
             throw new ArgumentException($"Invalid content type '{contentType}'.");
-        return type.ToLowerInvariant();
+        return (parsed.MimeType, parsed.Parameters);
     }
 
     private static string CleanFileName(string name)

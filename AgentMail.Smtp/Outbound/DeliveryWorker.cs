@@ -135,7 +135,8 @@ internal sealed partial class DeliveryWorker(
                 outcomes.AddRange(results.Select(r => Outcome(claim, r, remote.Route)));
             }
             var failed = outcomes.Where(o => o.Kind == DeliveryOutcomeKind.Failed).ToList();
-            var bounce = failed.Count == 0 ? null : MessageContentReader.Read(DeliveryStatusNotification.Build(mailbox.Value.Hostname, claim.EnvelopeFrom,
+            // A notice of the deployment itself (no grant) has no INBOX to bounce to: its failures stay on its recipient rows.
+            var bounce = failed.Count == 0 || claim.GrantId is null ? null : MessageContentReader.Read(DeliveryStatusNotification.Build(mailbox.Value.Hostname, claim.EnvelopeFrom,
                 claim.OutboundId, claim.QueuedAt, failed.Select(f => new FailedRecipient(f.Recipient, f.Status ?? "5.0.0", f.Response, f.RemoteMta, clock.GetUtcNow())).ToList(),
                 message, clock.GetUtcNow()));
             await queue.RecordAsync(claim, outcomes, bounce, cancellationToken).ConfigureAwait(false);

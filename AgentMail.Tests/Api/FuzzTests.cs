@@ -99,6 +99,43 @@ public sealed class FuzzTests
         Assert.Equal(HttpStatusCode.OK, (await client.ApiGetAsync($"{g}/messages/{message.Id}")).Status);
     }
 
+    [Fact]
+    public async Task Mutated_multipart_sends_and_drafts_get_the_envelope_never_a_5xx()
+    {
+        var server = await ApiServer.GetAsync();
+        using var client = server.CreateClient();
+        var grant = await Seed.GrantAsync(server);
+        var g = $"/v3/grants/{grant.Id}";
+        const string boundary = "fuzz-7d1f";
+        var valid = Encoding.UTF8.GetBytes(
+            $"--{boundary}\r\nContent-Disposition: form-data; name=\"message\"\r\nContent-Type: application/json\r\n\r\n{ValidBodies[3]}\r\n" +
+            $"--{boundary}\r\nContent-Disposition: form-data; name=\"file0\"; filename=\"r\u00e9sum\u00e9.txt\"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhello\r\n" +
+            $"--{boundary}\r\nContent-Disposition: form-data; name=\"logo\"; filename*=UTF-8''logo%20%E2%9C%93.png\r\nContent-Type: image/png\r\n\r\n\u0089PNG\r\n" +
+            $"--{boundary}--\r\n");
+        string[] contentTypes = [$"multipart/form-data; boundary={boundary}", "multipart/form-data", $"multipart/form-data; boundary=\"{boundary}\"; boundary=x",
+            "multipart/form-data; boundary=" + new string('b', 200), $"multipart/mixed; boundary={boundary}"];
+        var random = new Random(4007);
+        var accepted = 0;
+        for (var i = 0; i < 200; i++)
+        {
+            var path = i % 2 == 0 ? $"{g}/messages/send" : $"{g}/drafts";
+            var body = i < 2 ? valid : Mutate(random, valid);
+            using var content = new ByteArrayContent(body);
+            var contentType = i < 2 || random.Next(4) > 0 ? contentTypes[0] : contentTypes[random.Next(contentTypes.Length)];
+            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            var response = await client.ApiSendAsync(HttpMethod.Post, path, content);
+            Check(response, $"POST {path} ({contentType}) {Encoding.Latin1.GetString(body)}");
+            if ((int)response.Status < 300)
+                accepted++;
+            if (i < 2)
+                Assert.True((int)response.Status < 300, response.ToString()); // the unmutated request is valid
+        }
+        Assert.InRange(accepted, 2, 199); // mutations are both accepted and refused: the fuzzing reaches past the first check
+
+        // Still serving.
+        Assert.Equal(HttpStatusCode.OK, (await client.ApiGetAsync($"{g}/messages?limit=1")).Status);
+    }
+
     private static void Check(ApiResponse response, string request)
     {
         Assert.True((int)response.Status < 500, $"{request}\n=> {response}");

@@ -230,6 +230,26 @@ public partial class BuilderTests
     }
 
     [Fact]
+    public void AnAttachmentsContentTypeKeepsItsParametersAndIsWrittenAnew()
+    {
+        var b = NewBuilder();
+        b.AddAttachment(OutgoingAttachment.FromBytes("notes.txt", "Text/Plain; Charset=\"utf-8\"; name=ignored.txt; format=flowed (a comment)", "hi"u8.ToArray()));
+        b.AddAttachment(OutgoingAttachment.FromBytes(null, "application/x-thing;name=kept.bin", new byte[] { 1 }));
+        var bytes = b.ToArray();
+        AssertWellFormed(bytes);
+        var text = Encoding.ASCII.GetString(bytes);
+        Assert.Contains("Content-Type: text/plain; name=notes.txt; charset=utf-8; format=flowed\r\n", text);
+        Assert.Contains("Content-Type: application/x-thing; name=kept.bin\r\n", text);
+
+        foreach (var bad in new[] { "text", "text/", "/plain", "text/plain\r\nBcc: evil@example.com", "text/plain;\n x=y", "" })
+        {
+            var builder = NewBuilder();
+            builder.AddAttachment(OutgoingAttachment.FromBytes("a.txt", bad, new byte[] { 1 }));
+            Assert.Throws<ArgumentException>(() => builder.ToArray());
+        }
+    }
+
+    [Fact]
     public async Task StreamAttachmentsGiveTheSameBytesSyncAndAsync()
     {
         var data = new byte[300_001];

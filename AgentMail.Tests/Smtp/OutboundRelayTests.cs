@@ -162,6 +162,35 @@ public sealed class OutboundRelayTests(OutboundRelayTests.Fixture fixture) : ICl
         await SmtpTestServer.EventuallyAsync(async () => (await Server.Mailbox.EventsAsync(grant.Id)).Any(e => e.Type == "message.delivered" && e.ObjectId == result.SentCopy.Id.ToString()), "message.delivered");
     }
 
+    [Fact]
+    public async Task A_notice_without_a_sender_grant_reaches_grants_and_the_relay_with_no_events_and_no_bounce()
+    {
+        var ops = await Server.CreateGrantAsync(prefix: "ops");
+        var subject = "notice " + Guid.NewGuid();
+        var builder = new MessageBuilder { From = new EmailAddress("AgentMail webhooks", "no-reply@agentmail.test"), Subject = subject, TextBody = "A destination is failing." };
+        builder.To.AddRange([new EmailAddress(null, ops.Email), new EmailAddress(null, "oncall@remote.test"), new EmailAddress(null, "rejected@remote.test")]);
+        var outboundId = await Server.Mailbox.Messages.QueueNoticeAsync(MessageContentReader.Read(builder.ToArray()), "no-reply@agentmail.test",
+            [ops.Email, "oncall@remote.test", "rejected@remote.test"], default);
+
+        var received = await Relay.WaitForMessageAsync(m => Encoding.UTF8.GetString(m.Bytes).Contains(subject));
+        Assert.Equal("no-reply@agentmail.test", received.From);
+        Assert.Equal(["oncall@remote.test"], received.To); // the relay refused rejected@ at RCPT
+        Assert.True(DkimVerifier.Verify(received.Bytes, fixture.DkimKey, "agentmail.test").Valid);
+        await SmtpTestServer.EventuallyAsync(async () => (await StoredAsync(ops, SystemFolder.InboxRole)).Count == 1, "the notice in the ops grant's INBOX");
+        Assert.Equal(subject, Assert.Single(await StoredAsync(ops, SystemFolder.InboxRole)).Subject);
+        await SmtpTestServer.EventuallyAsync(async () => await Server.Mailbox.ScalarAsync<bool>(
+            "SELECT blob_sha256 IS NULL FROM outbound_messages WHERE id = $1", outboundId), "every recipient final and the blob released");
+
+        var outcomes = await Server.Mailbox.ScalarAsync<string>(
+            "SELECT string_agg(recipient || '=' || status, ',' ORDER BY recipient) FROM outbound_recipients WHERE outbound_id = $1", outboundId);
+        Assert.Equal($"oncall@remote.test=delivered,{ops.Email}=delivered,rejected@remote.test=failed",
+            string.Join(',', outcomes.Split(',').Order(StringComparer.Ordinal)));
+        // No sender mailbox: no delivery events, no DSN replying to the notice; the ops grant has its message.created.
+        Assert.Equal(0L, await Server.Mailbox.ScalarAsync<long>("SELECT count(*) FROM events WHERE payload->>'outbound_id' = $1", outboundId.ToString()));
+        Assert.Equal(0L, await Server.Mailbox.ScalarAsync<long>("SELECT count(*) FROM messages WHERE in_reply_to = $1", builder.WrittenMessageId!));
+        Assert.Equal(["message.created"], (await Server.Mailbox.EventsAsync(ops.Id)).Where(e => e.Type.StartsWith("message.", StringComparison.Ordinal)).Select(e => e.Type));
+    }
+
     private async Task<IReadOnlyList<MessageRecord>> StoredAsync(Grant grant, string role)
     {
         var folder = await Server.Mailbox.FolderAsync(grant.Id, role);

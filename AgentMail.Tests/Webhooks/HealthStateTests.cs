@@ -1,7 +1,11 @@
+using System.Text;
 using AgentMail.Mailbox.Events;
+using AgentMail.Mime;
+using AgentMail.Mime.Summary;
 using AgentMail.Tests.Webhooks.Support;
 using AgentMail.Webhooks.Core.Deliveries;
 using AgentMail.Webhooks.Core.Destinations;
+using Npgsql;
 
 namespace AgentMail.Tests.Webhooks;
 
@@ -47,6 +51,66 @@ public sealed class HealthStateTests
         await context.Mailbox.Folders.CreateAsync(grant.Id, "Welcome back", default);
         var back = await context.Receiver.WaitForPostsAsync("broken", posts + 1);
         Assert.Equal("Welcome back", ReceivedNotification.Parse(back[^1]).Object.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Becoming_failing_and_then_failed_queues_a_notice_to_the_notification_addresses_each_time()
+    {
+        await using var context = await WebhookTestContext.CreateAsync();
+        var ops = await context.CreateGrantAsync();
+        var destination = await context.CreateDestinationAsync("noticed", [EventTypes.FolderCreated], notify: [ops.Email, "oncall@remote.test"]);
+        var quiet = await context.CreateDestinationAsync("quiet", [EventTypes.FolderCreated]);
+        context.Receiver.Always("noticed", new ReceiverBehavior.Status(500));
+        context.Receiver.Always("quiet", new ReceiverBehavior.Status(500));
+        await context.StartDispatcherAsync(new Dictionary<string, string?>(Breaker)
+        {
+            ["Webhooks:FailedAfter"] = "00:00:02",
+            ["Webhooks:NotificationFrom"] = "webhooks@agentmail.test",
+        });
+        await context.Mailbox.Folders.CreateAsync((await context.CreateGrantAsync()).Id, "Doomed", default);
+        await WaitForDestinationAsync(context, quiet.Id, DestinationStatus.Failed);
+        await WaitForDestinationAsync(context, destination.Id, DestinationStatus.Failed);
+
+        // Two notices (failing, failed), both for the destination with addresses, none for the one without.
+        var notices = await WebhookTestContext.EventuallyAsync(() => NoticesAsync(context), n => n.Count == 2, "two notices in the outbound queue");
+        string[] recipients = [.. new[] { ops.Email, "oncall@remote.test" }.Order(StringComparer.Ordinal)];
+        Assert.All(notices, n => Assert.Equal("webhooks@agentmail.test", n.EnvelopeFrom));
+        Assert.All(notices, n => Assert.Equal(recipients, n.Recipients));
+        Assert.All(notices, n => Assert.Equal("auto-generated", n.AutoSubmitted));
+        var (failing, failed) = (notices[0], notices[1]);
+        var url = context.Receiver.Url("noticed");
+        Assert.Equal(($"Webhook failing: {url}", $"Webhook failed: {url}"), (failing.Summary.Subject, failed.Summary.Subject));
+        Assert.Equal(["webhooks@agentmail.test"], failing.Summary.From.Select(a => a.Address));
+        Assert.Equal([ops.Email, "oncall@remote.test"], failed.Summary.To.Select(a => a.Address));
+        Assert.Contains("is now failing (it was active).\n\n95% or more of the delivery attempts of the last 1 minute failed.", failing.Text);
+        Assert.Contains("is now failed (it was failing).\n\nIt has been failing for 2 seconds,", failed.Text);
+        Assert.Contains($"PUT /v3/webhooks/{destination.Id} with {{\"status\": \"active\"}}", failed.Text);
+    }
+
+    private sealed record Notice(string EnvelopeFrom, string[] Recipients, MessageSummary Summary, string Text, string? AutoSubmitted);
+
+    /// <summary>The queued messages without a sender grant (the deployment's own notices), oldest first.</summary>
+    private static async Task<List<Notice>> NoticesAsync(WebhookTestContext context)
+    {
+        var notices = new List<Notice>();
+        await using var connection = new NpgsqlConnection(context.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT o.envelope_from, ARRAY(SELECT r.recipient FROM outbound_recipients r WHERE r.outbound_id = o.id), b.data
+            FROM outbound_messages o JOIN blobs b ON b.sha256 = o.blob_sha256
+            WHERE o.grant_id IS NULL ORDER BY o.created_at
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var raw = reader.GetFieldValue<byte[]>(2);
+            var structure = MimeParser.Parse(raw);
+            var autoSubmitted = Encoding.UTF8.GetString(raw).Split("\r\n")
+                .FirstOrDefault(l => l.StartsWith("Auto-Submitted: ", StringComparison.Ordinal))?["Auto-Submitted: ".Length..];
+            notices.Add(new Notice(reader.GetString(0), [.. reader.GetFieldValue<string[]>(1).Order(StringComparer.Ordinal)],
+                MessageSummary.Create(raw, structure), MessageBody.GetText(raw, structure).ReplaceLineEndings("\n"), autoSubmitted));
+        }
+        return notices;
     }
 
     [Fact]

@@ -1,11 +1,27 @@
+using AgentMail.Mailbox.Hosting;
+using AgentMail.Mailbox.Messages;
 using AgentMail.Webhooks.Core;
 using Microsoft.Extensions.Options;
 
 namespace AgentMail.Webhooks.Health;
 
-/// <summary>Runs <see cref="DestinationHealth"/> every <see cref="WebhooksOptions.HealthCheckInterval"/> and logs each transition.</summary>
-public sealed partial class DestinationHealthMonitor(DestinationHealth health, IOptionsMonitor<WebhooksOptions> options, ILogger<DestinationHealthMonitor> logger)
-    : BackgroundService
+/// <summary>
+/// Runs <see cref="DestinationHealth"/> every <see cref="WebhooksOptions.HealthCheckInterval"/>,
+/// logs each transition and, for one into failing or failed, queues the notice to the
+/// destination's <c>notification_email_addresses</c> on the outbound queue the SMTP service works.
+/// </summary>
+/// <remarks>
+/// The transition commits before its notice is queued: should the store fail in between, the
+/// notice is lost (and logged) while the transition stands. The conditional UPDATE that makes a
+/// transition happen once across replicas is what keeps the notice from going out twice.
+/// </remarks>
+public sealed partial class DestinationHealthMonitor(
+    DestinationHealth health,
+    MessageService messages,
+    IOptionsMonitor<WebhooksOptions> options,
+    IOptions<MailboxOptions> mailbox,
+    TimeProvider clock,
+    ILogger<DestinationHealthMonitor> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -16,9 +32,10 @@ public sealed partial class DestinationHealthMonitor(DestinationHealth health, I
             {
                 foreach (var change in await health.EvaluateAsync(stoppingToken).ConfigureAwait(false))
                 {
-                    // Nylas also e-mails notification_email_addresses here; AgentMail logs it (see README).
                     LogStatusChanged(logger, change.DestinationId, change.WebhookUrl, change.From, change.To,
                         string.Join(", ", change.NotificationEmailAddresses));
+                    if (DestinationStatusNotice.IsDue(change))
+                        await NotifyAsync(change, stoppingToken).ConfigureAwait(false);
                 }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -28,9 +45,28 @@ public sealed partial class DestinationHealthMonitor(DestinationHealth health, I
         }
     }
 
+    private async Task NotifyAsync(StatusChange change, CancellationToken cancellationToken)
+    {
+        var hostname = mailbox.Value.Hostname;
+        var settings = options.CurrentValue;
+        var from = string.IsNullOrWhiteSpace(settings.NotificationFrom) ? $"no-reply@{hostname}" : settings.NotificationFrom.Trim();
+        try
+        {
+            var notice = MessageContentReader.Read(DestinationStatusNotice.Build(change, from, hostname, settings, clock.GetUtcNow()));
+            await messages.QueueNoticeAsync(notice, from, change.NotificationEmailAddresses, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogNoticeFailed(logger, change.DestinationId, change.To, e);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook destination {DestinationId} ({Url}) is now {To} (was {From}); notify: {Emails}")]
     private static partial void LogStatusChanged(ILogger logger, Guid destinationId, string url, string from, string to, string emails);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Evaluating webhook destination health failed")]
     private static partial void LogEvaluationFailed(ILogger logger, Exception e);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The notice that webhook destination {DestinationId} is {Status} could not be queued")]
+    private static partial void LogNoticeFailed(ILogger logger, Guid destinationId, string status, Exception e);
 }

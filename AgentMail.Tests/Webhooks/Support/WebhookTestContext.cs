@@ -81,8 +81,8 @@ public sealed class WebhookTestContext : IAsyncDisposable
     }
 
     /// <summary>A destination on the receiver at <paramref name="path"/>, created directly in the store (the API test covers the challenge).</summary>
-    public Task<WebhookDestination> CreateDestinationAsync(string path, IReadOnlyList<string> triggers, bool compressed = false) =>
-        Destinations.CreateAsync(new NewWebhookDestination(Receiver.Url(path), triggers, $"test {path}", CompressedDelivery: compressed), CancellationToken.None);
+    public Task<WebhookDestination> CreateDestinationAsync(string path, IReadOnlyList<string> triggers, bool compressed = false, IReadOnlyList<string>? notify = null) =>
+        Destinations.CreateAsync(new NewWebhookDestination(Receiver.Url(path), triggers, $"test {path}", notify, compressed), CancellationToken.None);
 
     public Task<Grant> CreateGrantAsync() => Mailbox.CreateGrantAsync();
 
