@@ -99,10 +99,10 @@ internal static class LocalSystem
         finally
         {
             await Task.WhenAll(services.Select(s => s.StopAsync(StopGrace)));
-            if (redis is not null)
-                await redis.DisposeAsync();
-            if (postgres is not null)
-                await postgres.DisposeAsync();
+            // The stores after every service, side by side: Postgres's shutdown checkpoint need not wait for Redis's save.
+            await Task.WhenAll(
+                redis is null ? Task.CompletedTask : redis.DisposeAsync().AsTask(),
+                postgres is null ? Task.CompletedTask : postgres.DisposeAsync().AsTask());
             TryDelete(settings.EndpointsFile);
             if (dataLock is not null)
                 await dataLock.DisposeAsync();
