@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Pipelines;
+using AgentMail.Mime.Imap;
 
 namespace AgentMail.Imap.Protocol;
 
@@ -124,29 +125,8 @@ public sealed class ResponseWriter(PipeWriter output)
         String(Encoding.UTF8.GetBytes(value), utf8);
     }
 
-    /// <summary>
-    /// A string from bytes: quoted when at most 1024 bytes of printable ASCII (or, with
-    /// <paramref name="utf8"/>, UTF-8 as RFC 6855 allows after ENABLE UTF8=ACCEPT), else a literal.
-    /// </summary>
-    public void String(ReadOnlySpan<byte> value, bool utf8 = false)
-    {
-        if (value.Length <= 1024 && IsQuotable(value, utf8))
-        {
-            Byte((byte)'"');
-            var start = 0;
-            for (var i = 0; i < value.Length; i++)
-            {
-                if (value[i] is not ((byte)'"' or (byte)'\\')) continue;
-                Raw(value[start..i]);
-                Byte((byte)'\\');
-                start = i;
-            }
-            Raw(value[start..]);
-            Byte((byte)'"');
-            return;
-        }
-        Literal(value);
-    }
+    /// <summary>A string from bytes (<see cref="ImapString"/>): UTF-8 may be quoted with <paramref name="utf8"/>, after ENABLE UTF8=ACCEPT.</summary>
+    public void String(ReadOnlySpan<byte> value, bool utf8 = false) => _unflushed += ImapString.Write(output, value, utf8);
 
     /// <summary>astring: an atom when possible, else a string.</summary>
     public void AString(string value, bool utf8 = false)
@@ -181,23 +161,10 @@ public sealed class ResponseWriter(PipeWriter output)
 
     public void Quoted(string ascii)
     {
-        Byte((byte)'"');
-        foreach (var c in ascii)
-        {
-            if (c is '"' or '\\') Byte((byte)'\\');
-            Byte((byte)c);
-        }
-        Byte((byte)'"');
-    }
-
-    private static bool IsQuotable(ReadOnlySpan<byte> value, bool utf8)
-    {
-        foreach (var b in value)
-        {
-            if (b is < 0x20 or 0x7F) return false;
-            if (b >= 0x80 && !utf8) return false;
-        }
-        return !utf8 || System.Text.Unicode.Utf8.IsValid(value);
+        Span<byte> bytes = ascii.Length <= 256 ? stackalloc byte[ascii.Length] : new byte[ascii.Length];
+        for (var i = 0; i < ascii.Length; i++)
+            bytes[i] = ascii[i] < 0x80 ? (byte)ascii[i] : (byte)'?';
+        _unflushed += ImapString.WriteQuoted(output, bytes);
     }
 
     /// <summary>Sends what is buffered. Called before waiting for input and during long responses.</summary>

@@ -1,15 +1,10 @@
 namespace AgentMail.Mime.Imap;
 
 /// <summary>
-/// Writes IMAP atoms of data (RFC 9051 §4.3): NIL, numbers, and strings as quoted strings when
-/// they are short printable ASCII, else as literals {n}CRLF. NUL (forbidden even in literals,
-/// CHAR8) is dropped.
+/// Writes IMAP atoms of data (RFC 9051 §4.3): NIL, numbers, and strings (<see cref="ImapString"/>).
 /// </summary>
 internal readonly ref struct ImapWriter(IBufferWriter<byte> output)
 {
-    /// <summary>Longer values go out as literals, which no client limits by line length.</summary>
-    public const int MaxQuotedLength = 1024;
-
     private readonly IBufferWriter<byte> _output = output;
 
     public void Raw(ReadOnlySpan<byte> bytes) => _output.Write(bytes);
@@ -47,37 +42,5 @@ internal readonly ref struct ImapWriter(IBufferWriter<byte> output)
         if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
     }
 
-    public void String(ReadOnlySpan<byte> value)
-    {
-        if (value.Length <= MaxQuotedLength && IsQuotable(value))
-        {
-            Byte((byte)'"');
-            var start = 0;
-            for (var i = 0; i < value.Length; i++)
-            {
-                if (value[i] is not ((byte)'"' or (byte)'\\')) continue;
-                Raw(value[start..i]);
-                Byte((byte)'\\');
-                start = i;
-            }
-            Raw(value[start..]);
-            Byte((byte)'"');
-            return;
-        }
-
-        var nuls = value.Count((byte)0);
-        Byte((byte)'{');
-        Number(value.Length - nuls);
-        Raw("}\r\n"u8);
-        if (nuls == 0)
-        {
-            Raw(value);
-            return;
-        }
-        foreach (var piece in value.Split((byte)0))
-            Raw(value[piece]);
-    }
-
-    private static bool IsQuotable(ReadOnlySpan<byte> value) =>
-        value.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) < 0;
+    public void String(ReadOnlySpan<byte> value) => ImapString.Write(_output, value);
 }
