@@ -80,6 +80,9 @@ public sealed class WebhooksOptions : IValidatableObject
     /// </summary>
     public string? NotificationFrom { get; set; }
 
+    /// <summary>Fewest time between two "failing" notices of one destination (one that flaps is told once); "failed" is always told.</summary>
+    public TimeSpan NotificationInterval { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>How often destination health is evaluated.</summary>
     public TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 

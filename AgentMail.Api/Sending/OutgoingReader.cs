@@ -42,8 +42,9 @@ public static class OutgoingReader
         {
             form = await request.ReadFormAsync(cancellationToken);
         }
-        catch (IOException) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        catch (IOException e) when (e is not BadHttpRequestException && !request.HttpContext.RequestAborted.IsCancellationRequested)
         {
+            // (BadHttpRequestException, an IOException too, is Kestrel's own answer — a body over the limit is 413 — and passes.)
             // The body ended before the first or the closing boundary (the form reader's own words
             // blame "another component"): the client's request, not the server, is broken.
             throw ApiException.BadRequest("The multipart body is malformed: it ends before its boundary delimiters do.");

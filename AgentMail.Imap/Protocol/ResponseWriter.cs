@@ -159,14 +159,6 @@ public sealed class ResponseWriter(PipeWriter output)
         Raw("}\r\n"u8);
     }
 
-    public void Quoted(string ascii)
-    {
-        Span<byte> bytes = ascii.Length <= 256 ? stackalloc byte[ascii.Length] : new byte[ascii.Length];
-        for (var i = 0; i < ascii.Length; i++)
-            bytes[i] = ascii[i] < 0x80 ? (byte)ascii[i] : (byte)'?';
-        _unflushed += ImapString.WriteQuoted(output, bytes);
-    }
-
     /// <summary>Sends what is buffered. Called before waiting for input and during long responses.</summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {

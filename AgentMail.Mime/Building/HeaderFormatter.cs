@@ -198,7 +198,8 @@ internal sealed class HeaderFormatter(IBufferWriter<byte> output, string newline
         return chunks;
     }
 
-    private static bool IsToken(string value)
+    /// <summary>An RFC 2045 §5.1 token: printable ASCII without white space or tspecials.</summary>
+    internal static bool IsToken(string value)
     {
         foreach (var c in value)
             if (c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?=".Contains(c)) return false;

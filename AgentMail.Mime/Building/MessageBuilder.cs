@@ -291,14 +291,17 @@ public sealed partial class MessageBuilder
     /// <summary>
     /// "type/subtype" (lower-cased) and the parameters of a caller's content type, parsed as a
     /// Content-Type field (RFC 2045 §5.1) and written anew, so nothing of the original text — a
-    /// line break, a second field — reaches the message.
+    /// line break, a second field — reaches the message. Type, subtype and parameter names must be
+    /// ASCII tokens (a parameter whose name is not is dropped); a leaf is never multipart (RFC 2046
+    /// §5.1: a multipart's body is its parts, not base64).
     /// </summary>
     private static (string Type, IReadOnlyList<MimeParameter> Parameters) ParseContentType(string contentType)
     {
         var parsed = MimeHeaderParser.ParseContentType(Encoding.UTF8.GetBytes(contentType));
-        if (parsed is null || contentType.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        if (parsed is null || contentType.AsSpan().IndexOfAny('\r', '\n') >= 0
+            || !HeaderFormatter.IsToken(parsed.MediaType) || !HeaderFormatter.IsToken(parsed.MediaSubtype) || parsed.IsMultipart)
             throw new ArgumentException($"Invalid content type '{contentType}'.");
-        return (parsed.MimeType, parsed.Parameters);
+        return (parsed.MimeType, [.. parsed.Parameters.Where(p => HeaderFormatter.IsToken(p.Name))]);
     }
 
     private static string CleanFileName(string name)

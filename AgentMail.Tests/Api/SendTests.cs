@@ -336,6 +336,12 @@ public sealed class SendTests
                 $$"""{"to":[{"email":"bob@example.com"}],"body":"{{new string('y', 1_200_000)}}"}""");
             Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBigBody.Status);
             Assert.Equal("payload_too_large_error", tooBigBody.ErrorType);
+
+            using var form = new MultipartFormDataContent { { new StringContent("""{"to":[{"email":"bob@example.com"}]}"""), "message" } };
+            form.Add(new ByteArrayContent(new byte[1_300_000]), "file0", "big.bin");
+            var tooBigForm = await client.ApiSendAsync(HttpMethod.Post, $"/v3/grants/{roomy.Id}/messages/send", form);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBigForm.Status);
+            Assert.Equal("payload_too_large_error", tooBigForm.ErrorType);
             Assert.Equal(0, (await server.Mailbox.FolderAsync(roomy.Id, SystemFolder.SentRole)).MessageCount);
         }
         finally

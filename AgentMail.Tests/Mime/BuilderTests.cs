@@ -234,14 +234,14 @@ public partial class BuilderTests
     {
         var b = NewBuilder();
         b.AddAttachment(OutgoingAttachment.FromBytes("notes.txt", "Text/Plain; Charset=\"utf-8\"; name=ignored.txt; format=flowed (a comment)", "hi"u8.ToArray()));
-        b.AddAttachment(OutgoingAttachment.FromBytes(null, "application/x-thing;name=kept.bin", new byte[] { 1 }));
+        b.AddAttachment(OutgoingAttachment.FromBytes(null, "application/x-thing;name=kept.bin; n\u00e4me=dropped", new byte[] { 1 }));
         var bytes = b.ToArray();
         AssertWellFormed(bytes);
         var text = Encoding.ASCII.GetString(bytes);
         Assert.Contains("Content-Type: text/plain; name=notes.txt; charset=utf-8; format=flowed\r\n", text);
         Assert.Contains("Content-Type: application/x-thing; name=kept.bin\r\n", text);
 
-        foreach (var bad in new[] { "text", "text/", "/plain", "text/plain\r\nBcc: evil@example.com", "text/plain;\n x=y", "" })
+        foreach (var bad in new[] { "text", "text/", "/plain", "text/plain\r\nBcc: evil@example.com", "text/plain;\n x=y", "", "t\u00ebxt/plain", "text/pl\u007fain", "multipart/mixed; boundary=x" })
         {
             var builder = NewBuilder();
             builder.AddAttachment(OutgoingAttachment.FromBytes("a.txt", bad, new byte[] { 1 }));

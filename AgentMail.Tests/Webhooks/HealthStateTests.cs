@@ -5,6 +5,8 @@ using AgentMail.Mime.Summary;
 using AgentMail.Tests.Webhooks.Support;
 using AgentMail.Webhooks.Core.Deliveries;
 using AgentMail.Webhooks.Core.Destinations;
+using AgentMail.Webhooks.Health;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace AgentMail.Tests.Webhooks;
@@ -85,6 +87,24 @@ public sealed class HealthStateTests
         Assert.Contains("is now failing (it was active).\n\n95% or more of the delivery attempts of the last 1 minute failed.", failing.Text);
         Assert.Contains("is now failed (it was failing).\n\nIt has been failing for 2 seconds,", failed.Text);
         Assert.Contains($"PUT /v3/webhooks/{destination.Id} with {{\"status\": \"active\"}}", failed.Text);
+    }
+
+    [Fact]
+    public async Task A_flapping_destination_is_told_it_is_failing_once_per_interval_and_always_that_it_failed()
+    {
+        await using var context = await WebhookTestContext.CreateAsync();
+        var destination = await context.CreateDestinationAsync("flapping", [EventTypes.FolderCreated], notify: ["ops@remote.test"]);
+        var other = await context.CreateDestinationAsync("other", [EventTypes.FolderCreated], notify: ["ops@remote.test"]);
+        var dispatcher = await context.StartDispatcherAsync(new Dictionary<string, string?> { ["Webhooks:NotificationInterval"] = "00:00:01" });
+        var health = dispatcher.Services.GetRequiredService<DestinationHealth>();
+        StatusChange Change(WebhookDestination d, string from, string to) => new(d.Id, d.WebhookUrl, from, to, d.NotificationEmailAddresses);
+
+        Assert.True(await health.ClaimNoticeAsync(Change(destination, "active", "failing"), default));
+        Assert.False(await health.ClaimNoticeAsync(Change(destination, "active", "failing"), default)); // flapped back within the interval
+        Assert.True(await health.ClaimNoticeAsync(Change(other, "active", "failing"), default)); // per destination
+        Assert.True(await health.ClaimNoticeAsync(Change(destination, "failing", "failed"), default));
+        await Task.Delay(1100);
+        Assert.True(await health.ClaimNoticeAsync(Change(destination, "active", "failing"), default));
     }
 
     private sealed record Notice(string EnvelopeFrom, string[] Recipients, MessageSummary Summary, string Text, string? AutoSubmitted);

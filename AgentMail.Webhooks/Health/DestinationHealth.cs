@@ -1,6 +1,7 @@
 using AgentMail.Mailbox.Storage;
 using AgentMail.Webhooks.Dispatch;
 using AgentMail.Webhooks.Core;
+using AgentMail.Webhooks.Core.Destinations;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -58,6 +59,25 @@ public sealed class DestinationHealth(DispatcherDatabase database, IOptionsMonit
         SELECT * FROM to_failing UNION ALL SELECT * FROM to_active UNION ALL SELECT * FROM to_failed
         """;
 
+
+    /// <summary>
+    /// Whether the "failing" notice of this change is to go out: true at most once per
+    /// <see cref="WebhooksOptions.NotificationInterval"/> per destination (one conditional UPDATE,
+    /// so across replicas too); a "failed" notice always goes.
+    /// </summary>
+    public async Task<bool> ClaimNoticeAsync(StatusChange change, CancellationToken cancellationToken)
+    {
+        if (change.To != DestinationStatus.Failing)
+            return true;
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("""
+            UPDATE webhook_destinations SET failing_notified_at = clock_timestamp()
+            WHERE id = $1 AND (failing_notified_at IS NULL OR failing_notified_at <= clock_timestamp() - $2)
+            """, connection);
+        command.Parameters.AddWithValue(change.DestinationId);
+        command.Parameters.AddWithValue(options.CurrentValue.NotificationInterval);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
 
     public async Task<IReadOnlyList<StatusChange>> EvaluateAsync(CancellationToken cancellationToken)
     {

@@ -8,7 +8,8 @@ namespace AgentMail.Webhooks.Health;
 /// <summary>
 /// Runs <see cref="DestinationHealth"/> every <see cref="WebhooksOptions.HealthCheckInterval"/>,
 /// logs each transition and, for one into failing or failed, queues the notice to the
-/// destination's <c>notification_email_addresses</c> on the outbound queue the SMTP service works.
+/// destination's <c>notification_email_addresses</c> on the outbound queue the SMTP service works
+/// (a "failing" one at most once per <see cref="WebhooksOptions.NotificationInterval"/>).
 /// </summary>
 /// <remarks>
 /// The transition commits before its notice is queued: should the store fail in between, the
@@ -34,7 +35,7 @@ public sealed partial class DestinationHealthMonitor(
                 {
                     LogStatusChanged(logger, change.DestinationId, change.WebhookUrl, change.From, change.To,
                         string.Join(", ", change.NotificationEmailAddresses));
-                    if (DestinationStatusNotice.IsDue(change))
+                    if (DestinationStatusNotice.IsDue(change) && await health.ClaimNoticeAsync(change, stoppingToken).ConfigureAwait(false))
                         await NotifyAsync(change, stoppingToken).ConfigureAwait(false);
                 }
             }
