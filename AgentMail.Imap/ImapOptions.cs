@@ -41,4 +41,10 @@ public sealed class ImapOptions
 
     /// <summary>Messages read from the store per round trip while answering FETCH.</summary>
     public int FetchBatchSize { get; set; } = 250;
+
+    /// <summary>
+    /// Messages whose search fields (dates, size, subject, addresses) this process keeps in memory
+    /// for SEARCH, across all folders (least recently searched evicted first); 0 turns it off.
+    /// </summary>
+    public int SearchCacheMessages { get; set; } = 200_000;
 }

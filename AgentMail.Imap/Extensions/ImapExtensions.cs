@@ -1,4 +1,5 @@
 using AgentMail.Imap;
+using AgentMail.Imap.Search;
 using AgentMail.Imap.Session;
 using AgentMail.Imap.Storage;
 using AgentMail.Protocols.Listeners;
@@ -25,6 +26,7 @@ public static class ImapExtensions
                 "Imap options: limits and intervals must be positive (MaxCommandBytes >= MaxLineBytes >= 1024).")
             .ValidateOnStart();
         services.AddSingleton<ImapStore>();
+        services.AddSingleton<FolderContentCache>();
         services.AddSingleton<SessionRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionRegistry>());
         services.AddSingleton<ImapServices>();

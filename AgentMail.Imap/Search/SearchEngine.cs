@@ -34,6 +34,12 @@ public sealed class SearchEngine(ImapSession session)
     {
         var view = _selected.View;
         if (view.Count == 0) return [];
+        // Keys on what never changes for a message (dates, size, subject, addresses, sets) are
+        // answered from the process's in-memory copy of those fields, without visiting the rows.
+        if (!metadata && IsContentOnly(key) && await session.Services.SearchCache.GetAsync(
+                session.GrantId, _selected.FolderId, view.MaxUid, view.Count, cancellationToken).ConfigureAwait(false) is { } content)
+            return Match(key, content, view);
+
         var conjunction = key is AndKey and ? Flatten(and) : [key];
 
         var parameters = new List<object> { session.GrantId, _selected.FolderId, (long)view.MaxUid };
@@ -188,6 +194,72 @@ public sealed class SearchEngine(ImapSession session)
         return set;
     }
 
+    // ---- in memory: the content cache ---------------------------------------------------------
+
+    /// <summary>Whether <see cref="FolderContentCache"/> answers the key alone: nothing in it reads flags, keywords, MODSEQ, ids or the body.</summary>
+    private static bool IsContentOnly(SearchKey key) => key switch
+    {
+        AllKey or NoneKey or SequenceKey or DateKey or SizeKey => true,
+        AndKey and => and.Keys.All(IsContentOnly),
+        OrKey or => IsContentOnly(or.Left) && IsContentOnly(or.Right),
+        NotKey not => IsContentOnly(not.Key),
+        TextKey text => text.Value.Length == 0 || text.Field is TextField.Subject or TextField.From or TextField.To or TextField.Cc or TextField.Bcc,
+        HeaderKey header => header.Value.Length > 0 && header.Field.ToLowerInvariant() is "subject" or "from" or "to" or "cc" or "bcc",
+        _ => false,
+    };
+
+    /// <summary>The rows the view holds (both ascending by UID: one merge walk) that match.</summary>
+    private List<SearchRow> Match(SearchKey key, FolderContentCache.Snapshot content, MessageView view)
+    {
+        var matches = new List<SearchRow>();
+        var msn = 1;
+        foreach (var row in content.Span)
+        {
+            while (msn <= view.Count && view.UidAt(msn) < row.Uid) msn++;
+            if (msn > view.Count) break;
+            if (view.UidAt(msn) == row.Uid && Matches(key, row))
+                matches.Add(new SearchRow { Uid = row.Uid });
+        }
+        return matches;
+    }
+
+    /// <summary>The same semantics as the SQL translation and <see cref="Evaluate"/>, for the keys <see cref="IsContentOnly"/> admits.</summary>
+    private bool Matches(SearchKey key, ContentRow row) => key switch
+    {
+        AllKey => true,
+        NoneKey => false,
+        AndKey and => and.Keys.All(k => Matches(k, row)),
+        OrKey or => Matches(or.Left, row) || Matches(or.Right, row),
+        NotKey not => !Matches(not.Key, row),
+        SequenceKey sequence => Resolve(sequence).Contains(row.Uid),
+        DateKey date => DateMatches(date, row.InternalDate, row.SentDate),
+        SizeKey size => size.Larger ? row.Size > size.Size : row.Size < size.Size,
+        TextKey text when text.Value.Length == 0 => true,
+        TextKey text => FieldMatches(text.Field, row, text.Value),
+        HeaderKey header => header.Field.ToLowerInvariant() switch
+        {
+            "subject" => FieldMatches(TextField.Subject, row, header.Value),
+            "from" => FieldMatches(TextField.From, row, header.Value),
+            "to" => FieldMatches(TextField.To, row, header.Value),
+            "cc" => FieldMatches(TextField.Cc, row, header.Value),
+            _ => FieldMatches(TextField.Bcc, row, header.Value),
+        },
+        _ => false,
+    };
+
+    private static bool FieldMatches(TextField field, ContentRow row, string value)
+    {
+        var text = field switch
+        {
+            TextField.Subject => row.Subject,
+            TextField.From => row.From,
+            TextField.To => row.To,
+            TextField.Cc => row.Cc,
+            _ => row.Bcc,
+        };
+        return text.Contains(value, StringComparison.OrdinalIgnoreCase);
+    }
+
     // ---- in memory -------------------------------------------------------------------------
 
     private static bool Needs(SearchKey key, bool header) => key switch
@@ -233,26 +305,16 @@ public sealed class SearchEngine(ImapSession session)
             case ModSeqKey modSeq: return row.ModSeq >= modSeq.ModSeq;
             case ObjectIdKey objectId: return Guid.TryParse(objectId.Id, out var id) && (objectId.Thread ? row.ThreadId : row.Id) == id;
             case SequenceKey sequence: return Resolve(sequence).Contains(row.Uid);
-            case DateKey date:
-            {
-                var value = (date.Field == DateField.Internal ? row.InternalDate : row.SentDate ?? row.InternalDate).UtcDateTime;
-                var day = DateOnly.FromDateTime(value);
-                return date.Comparison switch
-                {
-                    DateComparison.Before => day < date.Date,
-                    DateComparison.Since => day >= date.Date,
-                    _ => day == date.Date,
-                };
-            }
+            case DateKey date: return DateMatches(date, row.InternalDate, row.SentDate);
             case TextKey text when text.Value.Length == 0: return true;
             case TextKey text:
                 return text.Field switch
                 {
                     TextField.Subject => row.Subject.Contains(text.Value, StringComparison.OrdinalIgnoreCase),
-                    TextField.From => AddressMatch(row.FromJson, text.Value),
-                    TextField.To => AddressMatch(row.ToJson, text.Value),
-                    TextField.Cc => AddressMatch(row.CcJson, text.Value),
-                    TextField.Bcc => AddressMatch(row.BccJson, text.Value),
+                    TextField.From => AddressMatch(SearchRow.Participants(row.FromJson), text.Value),
+                    TextField.To => AddressMatch(SearchRow.Participants(row.ToJson), text.Value),
+                    TextField.Cc => AddressMatch(SearchRow.Participants(row.CcJson), text.Value),
+                    TextField.Bcc => AddressMatch(SearchRow.Participants(row.BccJson), text.Value),
                     TextField.Body => RawContains(row, text.Value, bodyOnly: true),
                     _ => RawContains(row, text.Value, bodyOnly: false),
                 };
@@ -263,8 +325,20 @@ public sealed class SearchEngine(ImapSession session)
         }
     }
 
-    private static bool AddressMatch(string json, string value) =>
-        SearchRow.Participants(json).Any(p => p.Name.Contains(value, StringComparison.OrdinalIgnoreCase)
+    /// <summary>Calendar days in UTC; SENT* uses the Date header, else the internal date.</summary>
+    private static bool DateMatches(DateKey date, DateTimeOffset internalDate, DateTimeOffset? sentDate)
+    {
+        var day = DateOnly.FromDateTime((date.Field == DateField.Internal ? internalDate : sentDate ?? internalDate).UtcDateTime);
+        return date.Comparison switch
+        {
+            DateComparison.Before => day < date.Date,
+            DateComparison.Since => day >= date.Date,
+            _ => day == date.Date,
+        };
+    }
+
+    private static bool AddressMatch(IEnumerable<(string Name, string Email)> participants, string value) =>
+        participants.Any(p => p.Name.Contains(value, StringComparison.OrdinalIgnoreCase)
             || p.Email.Contains(value, StringComparison.OrdinalIgnoreCase)
             || $"{p.Name} <{p.Email}>".Contains(value, StringComparison.OrdinalIgnoreCase));
 

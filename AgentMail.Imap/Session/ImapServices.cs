@@ -1,3 +1,4 @@
+using AgentMail.Imap.Search;
 using AgentMail.Imap.Storage;
 using AgentMail.Mailbox.Authentication;
 using AgentMail.Mailbox.Changes;
@@ -24,6 +25,7 @@ public sealed class ImapServices(
     AppPasswordAuthenticator authenticator,
     IRedisClient redis,
     ImapStore store,
+    FolderContentCache searchCache,
     TlsCertificateProvider certificates,
     SessionRegistry registry,
     TimeProvider clock,
@@ -39,6 +41,7 @@ public sealed class ImapServices(
     public AppPasswordAuthenticator Authenticator => authenticator;
     public IRedisClient Redis => redis;
     public ImapStore Store => store;
+    public FolderContentCache SearchCache => searchCache;
     public TlsCertificateProvider Certificates => certificates;
     public SessionRegistry Registry => registry;
     public TimeProvider Clock => clock;
