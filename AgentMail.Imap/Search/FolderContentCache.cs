@@ -8,7 +8,7 @@ namespace AgentMail.Imap.Search;
 /// What SEARCH filters on that never changes for a message: its dates, size, subject and
 /// addresses. Each address list is one string, "name &lt;address&gt;" per participant joined by NUL,
 /// so FROM/TO/CC/BCC is one substring test: a value found in a participant's name or address is
-/// found in its "name &lt;address&gt;", and NUL, which no IMAP string carries, keeps a match inside one.
+/// found in its "name &lt;address&gt;", and NUL keeps a match inside one (a value holding NUL matches nothing).
 /// </summary>
 public sealed record ContentRow(uint Uid, DateTimeOffset InternalDate, DateTimeOffset? SentDate, int Size, string Subject,
     string From, string To, string Cc, string Bcc)
@@ -58,6 +58,9 @@ public sealed class FolderContentCache(ImapStore store, IOptions<ImapOptions> op
         public readonly SemaphoreSlim Fill = new(1, 1);
         public Snapshot Current = new(0, [], 0);
         public long LastUsed;
+
+        /// <summary>How many of this folder's rows <c>_total</c> counts (changed under the cache's lock only).</summary>
+        public int Counted;
     }
 
     /// <summary>
@@ -86,15 +89,25 @@ public sealed class FolderContentCache(ImapStore store, IOptions<ImapOptions> op
             current = entries.Current;
             if (current.Through >= maxUid)
                 return current;
+            // Rows of expunged and moved-away messages stay until the folder is read again from scratch,
+            // which happens once they are most of it (a busy INBOX that mail keeps leaving).
+            if (current.Count > 2 * expectedCount + 64)
+                current = new Snapshot(0, [], 0);
             var added = await ReadAsync(grantId, folderId, current.Through, maxUid, cancellationToken).ConfigureAwait(false);
+            var count = current.Count + added.Count;
+            if (count > budget)
+            {
+                Forget(folderId, entries);
+                return null;
+            }
             var rows = current.Rows;
-            if (current.Count + added.Count > rows.Length)
-                Array.Resize(ref rows, Math.Max(current.Count + added.Count, Math.Max(16, rows.Length * 2)));
+            if (count > rows.Length)
+                Array.Resize(ref rows, Math.Max(count, Math.Max(16, rows.Length * 2)));
             // Readers of the previous snapshot read only its first Count rows: writing beyond them is safe.
             added.CopyTo(rows, current.Count);
-            var next = new Snapshot(maxUid, rows, current.Count + added.Count);
+            var next = new Snapshot(maxUid, rows, count);
             Volatile.Write(ref entries.Current, next);
-            Account(folderId, entries, added.Count, budget);
+            Account(folderId, entries, budget);
             return next;
         }
         finally
@@ -103,22 +116,37 @@ public sealed class FolderContentCache(ImapStore store, IOptions<ImapOptions> op
         }
     }
 
-    /// <summary>Counts new entries and evicts least recently used folders (never <paramref name="keep"/>) while over budget.</summary>
-    private void Account(long keep, FolderEntries entries, int added, int budget)
+    /// <summary>Counts the folder's rows as they now are and evicts least recently used folders (never <paramref name="keep"/>) while over budget.</summary>
+    private void Account(long keep, FolderEntries entries, int budget)
     {
         lock (_folders)
         {
             // Entries evicted while they were being filled are no longer counted, nor reachable.
-            if (_folders.TryGetValue(keep, out var registered) && ReferenceEquals(registered, entries))
-                _total += added;
+            if (!_folders.TryGetValue(keep, out var registered) || !ReferenceEquals(registered, entries))
+                return;
+            var count = entries.Current.Count;
+            _total += count - entries.Counted;
+            entries.Counted = count;
             while (_total > budget)
             {
                 var victim = _folders.Where(f => f.Key != keep).OrderBy(f => f.Value.LastUsed).Select(f => (long?)f.Key).FirstOrDefault();
                 if (victim is not { } id)
                     break;
-                _total -= Volatile.Read(ref _folders[id].Current).Count;
+                _total -= _folders[id].Counted;
                 _folders.Remove(id);
             }
+        }
+    }
+
+    /// <summary>Drops a folder that outgrew the budget: it is answered by the store from now on, until it is smaller again.</summary>
+    private void Forget(long folderId, FolderEntries entries)
+    {
+        lock (_folders)
+        {
+            if (!_folders.TryGetValue(folderId, out var registered) || !ReferenceEquals(registered, entries))
+                return;
+            _total -= entries.Counted;
+            _folders.Remove(folderId);
         }
     }
 

@@ -174,7 +174,9 @@ public sealed class SearchEngine(ImapSession session)
         // The list's JSON text holds each name and address verbatim, so a value that cannot span two
         // fields or meet a JSON escape (no <, >, quote, backslash or control character) occurs in it
         // whenever an element matches: one cheap ILIKE per message spares most per-element tests.
-        return value.AsSpan().IndexOfAny(NotVerbatimInJson) < 0 ? $"({column}::text ILIKE {parameter} AND {exact})" : exact;
+        // A trailing space may be the one before "<address>", which the JSON text does not have.
+        return value.AsSpan().IndexOfAny(NotVerbatimInJson) < 0 && !char.IsWhiteSpace(value[^1])
+            ? $"({column}::text ILIKE {parameter} AND {exact})" : exact;
     }
 
     private static readonly System.Buffers.SearchValues<char> NotVerbatimInJson = System.Buffers.SearchValues.Create(
@@ -211,6 +213,7 @@ public sealed class SearchEngine(ImapSession session)
     /// <summary>The rows the view holds (both ascending by UID: one merge walk) that match.</summary>
     private List<SearchRow> Match(SearchKey key, FolderContentCache.Snapshot content, MessageView view)
     {
+        ResolveSets(key); // every set, as the SQL path does: an invalid one is BAD whatever else matches
         var matches = new List<SearchRow>();
         var msn = 1;
         foreach (var row in content.Span)
@@ -221,6 +224,17 @@ public sealed class SearchEngine(ImapSession session)
                 matches.Add(new SearchRow { Uid = row.Uid });
         }
         return matches;
+    }
+
+    private void ResolveSets(SearchKey key)
+    {
+        switch (key)
+        {
+            case SequenceKey sequence: Resolve(sequence); break;
+            case AndKey and: foreach (var k in and.Keys) ResolveSets(k); break;
+            case OrKey or: ResolveSets(or.Left); ResolveSets(or.Right); break;
+            case NotKey not: ResolveSets(not.Key); break;
+        }
     }
 
     /// <summary>The same semantics as the SQL translation and <see cref="Evaluate"/>, for the keys <see cref="IsContentOnly"/> admits.</summary>
@@ -257,7 +271,8 @@ public sealed class SearchEngine(ImapSession session)
             TextField.Cc => row.Cc,
             _ => row.Bcc,
         };
-        return text.Contains(value, StringComparison.OrdinalIgnoreCase);
+        // NUL joins the participants of an address list; a value holding one (a literal may) matches nothing.
+        return !value.Contains('\0') && text.Contains(value, StringComparison.OrdinalIgnoreCase);
     }
 
     // ---- in memory -------------------------------------------------------------------------

@@ -21,6 +21,7 @@ public sealed class SearchCacheTests
         "HEADER Subject LUNCH", "HEADER From example.org", "OR SUBJECT lunch FROM billing", "SINCE 12-Jan-2026", "BEFORE 12-Jan-2026",
         "ON 13-Jan-2026", "SENTSINCE 1-Jan-2026", "LARGER 900", "SMALLER 900", "2:4 FROM alice", "UID 1:3 NOT SUBJECT quarterly",
         "FROM \"\"", "ALL", "SUBJECT \"Re: Quarterly\" SINCE 11-Jan-2026 NOT LARGER 5000",
+        "FROM \"Smith \"", "SUBJECT nothing-matches 99", "OR ALL 99",
     ];
 
     private static async Task<Grant> SeedAsync(ImapTestServer server)
@@ -56,6 +57,8 @@ public sealed class SearchCacheTests
             answers.Add(expected[0]);
         }
         Assert.Contains("* SEARCH 1 4", answers); // FROM alice: the comparison is not between two empty answers
+        Assert.Equal("* SEARCH 1 4", answers[Array.IndexOf(Criteria, "FROM \"Smith \"")]); // the space before "<alice@…>"
+        Assert.StartsWith("t BAD", answers[Array.IndexOf(Criteria, "OR ALL 99")]); // an invalid set is BAD, matches or not
         Assert.Equal(0, uncached.Services.GetRequiredService<FolderContentCache>().CachedMessages);
         Assert.True(cached.Services.GetRequiredService<FolderContentCache>().CachedMessages >= 5);
     }
@@ -80,6 +83,28 @@ public sealed class SearchCacheTests
         // The moved message, under its new UID in Archive.
         Assert.Equal("f OK [READ-ONLY] EXAMINE completed", (await wire.CommandAsync("f", "EXAMINE Archive"))[^1]);
         Assert.Equal(["* SEARCH 1", "g OK SEARCH completed"], await wire.CommandAsync("g", "SEARCH SUBJECT quarterly"));
+    }
+
+    [Fact]
+    public async Task A_folder_that_mail_keeps_leaving_is_read_again_from_scratch()
+    {
+        await using var server = await ImapTestServer.StartAsync();
+        var cache = server.Services.GetRequiredService<FolderContentCache>();
+        var grant = await server.CreateAccountAsync("leaving");
+        var delivered = new List<MessageRecord>();
+        for (var i = 0; i < 70; i++)
+            delivered.Add(await server.DeliverAsync(grant, $"Passing {i}", from: "alice@example.com"));
+        await using var wire = await server.ConnectAsync(grant);
+        await wire.ExpectOkAsync("s", "SELECT INBOX");
+        Assert.Equal("* SEARCH " + string.Join(' ', Enumerable.Range(1, 70)), (await wire.CommandAsync("a", "SEARCH FROM alice"))[0]);
+        Assert.Equal(70, cache.CachedMessages);
+
+        await server.Mailbox.Messages.MoveAsync(grant.Id, MessageSelection.Ids([.. delivered.Skip(1).Select(m => m.Id)]),
+            (await server.Mailbox.FolderAsync(grant.Id, "archive")).Id, CancellationToken.None);
+        await server.DeliverAsync(grant, "Staying", from: "alice@example.com");
+        await wire.ExpectOkAsync("n", "NOOP");
+        Assert.Equal(["* SEARCH 1 2", "b OK SEARCH completed"], await wire.CommandAsync("b", "SEARCH FROM alice"));
+        Assert.Equal(2, cache.CachedMessages); // 69 rows of messages gone: the folder was read again, only what is there
     }
 
     [Fact]
