@@ -288,6 +288,14 @@ public sealed class FetchRenderer(ImapSession session, IReadOnlyList<FetchItem> 
     private async ValueTask WriteSectionAsync(FetchItem item, FetchRow row, Data plan, byte[][] data, CancellationToken cancellationToken)
     {
         var location = plan.Location;
+        if (location.Kind == SectionLocationKind.Empty)
+        {
+            // No such part (BODY[2] of a single-part message, HEADER of a part that holds no
+            // message): NIL, the nstring's "nothing there", as Gmail and Cyrus answer and clients
+            // expect; an existing section that is empty, or a partial beyond its end, is "".
+            _writer.Nil();
+            return;
+        }
         if (location.Kind == SectionLocationKind.HeaderFields)
         {
             var filtered = new ArrayBufferWriter<byte>(256);

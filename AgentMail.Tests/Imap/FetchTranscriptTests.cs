@@ -62,7 +62,9 @@ public sealed class FetchTranscriptTests
         Assert.Equal(["* 1 FETCH (BODY[TEXT]<1000> \"\")", "f OK FETCH completed"], await wire.CommandAsync("f", "FETCH 1 BODY.PEEK[TEXT]<1000.10>"));
         Assert.Equal(["* 1 FETCH (BODY[HEADER.FIELDS (SUBJECT)]<2> {5}\r\nbject)", "g OK FETCH completed"],
             await wire.CommandAsync("g", "FETCH 1 BODY.PEEK[HEADER.FIELDS (SUBJECT)]<2.5>"));
-        Assert.Equal([$"* 1 FETCH (BODY[1] {{{text.Length}}}\r\n{text} BODY[2] \"\")", "h OK FETCH completed"], await wire.CommandAsync("h", "FETCH 1 (BODY.PEEK[1] BODY.PEEK[2])"));
+        Assert.Equal([$"* 1 FETCH (BODY[1] {{{text.Length}}}\r\n{text} BODY[2] NIL)", "h OK FETCH completed"], await wire.CommandAsync("h", "FETCH 1 (BODY.PEEK[1] BODY.PEEK[2])"));
+        // No such section: NIL (a text part holds no message to have a HEADER; there is no part 3).
+        Assert.Equal(["* 1 FETCH (BODY[1.HEADER] NIL BINARY[3] NIL)", "h2 OK FETCH completed"], await wire.CommandAsync("h2", "FETCH 1 (BODY.PEEK[1.HEADER] BINARY.PEEK[3])"));
         Assert.Equal([$"* 1 FETCH (RFC822.HEADER {{{header.Length}}}\r\n{header} RFC822 {{{raw.Length}}}\r\n{raw} RFC822.TEXT {{{text.Length}}}\r\n{text})", "i OK FETCH completed"],
             await wire.CommandAsync("i", "FETCH 1 (RFC822.HEADER RFC822 RFC822.TEXT)"));
         Assert.Equal(["j BAD Invalid section specification"], await wire.CommandAsync("j", "FETCH 1 BODY[FOO]"));
@@ -126,7 +128,7 @@ public sealed class FetchTranscriptTests
         var response = await wire.CommandAsync("a", $"FETCH 1:2 (BODY.PEEK[HEADER] BODY.PEEK[2] BODY.PEEK[]<{ImapStore.PrefixBytes - 100}.300>)");
         Assert.Equal(3, response.Count);
         Assert.Equal($"* 1 FETCH (BODY[HEADER] {{{header.Length}}}\r\n{header} BODY[2] {{{part2.Length}}}\r\n{part2} BODY[]<{ImapStore.PrefixBytes - 100}> {{300}}\r\n{straddle})", response[0]);
-        Assert.Equal($"* 2 FETCH (BODY[HEADER] {{{smallHeader.Length}}}\r\n{smallHeader} BODY[2] \"\" BODY[]<{ImapStore.PrefixBytes - 100}> \"\")", response[1]);
+        Assert.Equal($"* 2 FETCH (BODY[HEADER] {{{smallHeader.Length}}}\r\n{smallHeader} BODY[2] NIL BODY[]<{ImapStore.PrefixBytes - 100}> \"\")", response[1]);
         Assert.Equal("a OK FETCH completed", response[2]);
     }
 
