@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# IMAP SEARCH cost, in isolation: our IMAP service on a durable PostgreSQL (as scripts/bench-imap.sh
+# starts it), mailboxes seeded by a short run of the benchmark's mix, then one Python imaplib
+# connection running `SEARCH FROM "senderN" SINCE 1-Jan-2020` N times on one user's INBOX. Reports
+# searches/s and the CPU the IMAP process and PostgreSQL spent per search. --no-cache answers
+# SEARCH from the store only (Imap:SearchCacheMessages=0), for the comparison.
+#
+#   scripts/bench-imap-search.sh [--searches 2000] [--warmup 20] [--no-cache]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SEARCHES=2000; WARMUP=20
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --searches) SEARCHES=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --no-cache) export Imap__SearchCacheMessages=0; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+export UseAspire=false
+dotnet build -c Release AgentMail.Imap -v q -nologo >/dev/null
+dotnet build -c Release AgentMail.Benchmarks -v q -nologo >/dev/null
+LOAD="dotnet AgentMail.Benchmarks/bin/Release/net10.0/AgentMail.Benchmarks.dll imap-load"
+
+WORK=$(mktemp -d /tmp/agentmail-imap-search.XXXXXX)
+chmod 755 "$WORK"   # the postgres user must reach its folder
+cleanup() {
+  exec 3>&- 2>/dev/null || true
+  wait "${SERVE_PID:-}" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+exec 3> >($LOAD serve --server-dll AgentMail.Imap/bin/Release/net10.0/AgentMail.Imap.dll --data "$WORK/server" --users 8 > "$WORK/serve.log" 2>&1)
+SERVE_PID=$!
+for _ in $(seq 1 300); do grep -q READY "$WORK/serve.log" 2>/dev/null && break; sleep 0.5; done
+grep -q READY "$WORK/serve.log" || { cat "$WORK/serve.log"; exit 1; }
+CONFIG="$WORK/server/bench.json"
+json() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$CONFIG" "$1"; }
+
+echo "== Seeding: the mix for $WARMUP s (8 users x 200 messages, then APPENDs), VACUUM ANALYZE"
+$LOAD run --port "$(json ImapsPort)" --password "$(json Password)" --users 8 --connections 32 --seconds "$WARMUP" --messages 200 --label seed >/dev/null
+dotnet AgentMail.Benchmarks/bin/Release/net10.0/AgentMail.Benchmarks.dll analyze --config "$CONFIG"
+
+echo "== $SEARCHES searches, one connection (search cache: ${Imap__SearchCacheMessages:-on})"
+python3 - "$CONFIG" "$SEARCHES" "$WORK/server/postgres/postmaster.pid" <<'PY'
+import imaplib, json, os, ssl, sys, time
+config, count, pidfile = json.load(open(sys.argv[1])), int(sys.argv[2]), sys.argv[3]
+
+def cpu_seconds(root):
+    """User + system CPU of a process and all its descendants (PostgreSQL's backends are children of the postmaster)."""
+    ticks, stats = os.sysconf('SC_CLK_TCK'), {}
+    for pid in filter(str.isdigit, os.listdir('/proc')):
+        try:
+            fields = open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()
+            stats[int(pid)] = (int(fields[1]), sum(int(f) for f in fields[11:15]) / ticks)
+        except OSError:
+            pass
+    tree, grew = {root}, True
+    while grew:
+        grew = False
+        for pid, (parent, _) in stats.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid); grew = True
+    return sum(stats[p][1] for p in tree if p in stats)
+
+postmaster = int(open(pidfile).readline())
+context = ssl.create_default_context(); context.check_hostname = False; context.verify_mode = ssl.CERT_NONE
+client = imaplib.IMAP4_SSL("127.0.0.1", config["ImapsPort"], ssl_context=context)
+client.login(config["Users"][0], config["Password"])
+print("INBOX messages:", client.select("INBOX")[1][0].decode())
+for i in range(50):  # warm: JIT, plans, the cache's first read
+    client.search(None, f'FROM "sender{i % 10}" SINCE 1-Jan-2020')
+imap0, pg0, start = cpu_seconds(config["Pid"]), cpu_seconds(postmaster), time.time()
+for i in range(count):
+    client.search(None, f'FROM "sender{i % 10}" SINCE 1-Jan-2020')
+elapsed = time.time() - start
+imap1, pg1 = cpu_seconds(config["Pid"]), cpu_seconds(postmaster)
+print(f"{count / elapsed:,.0f} searches/s; CPU per search: IMAP {(imap1 - imap0) / count * 1000:.3f} ms, PostgreSQL {(pg1 - pg0) / count * 1000:.3f} ms")
+client.logout()
+PY
