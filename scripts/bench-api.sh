@@ -22,22 +22,12 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-export UseAspire=false
-dotnet build -c Release AgentMail.Api -v q -nologo >/dev/null
-dotnet build -c Release AgentMail.Benchmarks -v q -nologo >/dev/null
-LOAD="dotnet AgentMail.Benchmarks/bin/Release/net10.0/AgentMail.Benchmarks.dll api-load"
-
-WORK=$(mktemp -d /tmp/agentmail-api-bench.XXXXXX)
-[ "$(id -u)" -eq 0 ] && chmod 755 "$WORK"   # the postgres user must reach its data folder
-cleanup() { exec 3>&- 2>/dev/null || true; wait "${SERVE_PID:-}" 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+. scripts/bench-common.sh
+bench_prepare AgentMail.Api api-load api-bench
 
 # The server side (PostgreSQL, Redis, the API, the seeded grant); it runs until fd 3 is closed.
-exec 3> >($LOAD serve --server-dll AgentMail.Api/bin/Release/net10.0/AgentMail.Api.dll --data "$WORK/server" --messages "$MESSAGES" > "$WORK/serve.log" 2>&1)
-SERVE_PID=$!
-for _ in $(seq 1 3600); do grep -q READY "$WORK/serve.log" 2>/dev/null && break; sleep 1; done
-grep -E "seeded|READY" "$WORK/serve.log" || { cat "$WORK/serve.log"; exit 1; }
-CONFIG="$WORK/server/bench.json"
+bench_serve --server-dll AgentMail.Api/bin/Release/net10.0/AgentMail.Api.dll --data "$WORK/server" --messages "$MESSAGES"
+bench_wait_ready 3600 "seeded|READY"
 json() { python3 -c "import json,sys; print(json.load(open('$CONFIG'))['$1'])"; }
 BASE="$(json BaseUrl)/v3/grants/$(json GrantId)"
 KEY=$(json ApiKey); THREAD=$(json ThreadId); FOLDER=$(json FolderId)

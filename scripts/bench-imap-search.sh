@@ -8,6 +8,9 @@
 #   scripts/bench-imap-search.sh [--searches 2000] [--warmup 20] [--no-cache]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/prerequisites.sh
+require_dotnet
+require initdb:postgresql redis-server:redis-server python3:python3
 
 SEARCHES=2000; WARMUP=20
 while [ $# -gt 0 ]; do
@@ -19,25 +22,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-export UseAspire=false
-dotnet build -c Release AgentMail.Imap -v q -nologo >/dev/null
-dotnet build -c Release AgentMail.Benchmarks -v q -nologo >/dev/null
-LOAD="dotnet AgentMail.Benchmarks/bin/Release/net10.0/AgentMail.Benchmarks.dll imap-load"
-
-WORK=$(mktemp -d /tmp/agentmail-imap-search.XXXXXX)
-chmod 755 "$WORK"   # the postgres user must reach its folder
-cleanup() {
-  exec 3>&- 2>/dev/null || true
-  wait "${SERVE_PID:-}" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-exec 3> >($LOAD serve --server-dll AgentMail.Imap/bin/Release/net10.0/AgentMail.Imap.dll --data "$WORK/server" --users 8 > "$WORK/serve.log" 2>&1)
-SERVE_PID=$!
-for _ in $(seq 1 300); do grep -q READY "$WORK/serve.log" 2>/dev/null && break; sleep 0.5; done
-grep -q READY "$WORK/serve.log" || { cat "$WORK/serve.log"; exit 1; }
-CONFIG="$WORK/server/bench.json"
+. scripts/bench-common.sh
+bench_prepare AgentMail.Imap imap-load imap-search
+bench_serve --server-dll AgentMail.Imap/bin/Release/net10.0/AgentMail.Imap.dll --data "$WORK/server" --users 8
+bench_wait_ready 150 >/dev/null
 json() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$CONFIG" "$1"; }
 
 echo "== Seeding: the mix for $WARMUP s (8 users x 200 messages, then APPENDs), VACUUM ANALYZE"

@@ -32,28 +32,18 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-export UseAspire=false
-dotnet build -c Release AgentMail.Imap -v q -nologo >/dev/null
-dotnet build -c Release AgentMail.Benchmarks -v q -nologo >/dev/null
-LOAD="dotnet AgentMail.Benchmarks/bin/Release/net10.0/AgentMail.Benchmarks.dll imap-load"
-
-WORK=$(mktemp -d /tmp/agentmail-imap-bench.XXXXXX)
-chmod 755 "$WORK"   # the postgres and dovecot users must reach their folders
+. scripts/bench-common.sh
+bench_prepare AgentMail.Imap imap-load imap-bench
 DOVECOT_CONF="$WORK/dovecot/dovecot.conf"
 cleanup() {
   [ -f "$DOVECOT_CONF" ] && doveadm -c "$DOVECOT_CONF" stop >/dev/null 2>&1 || true
-  exec 3>&- 2>/dev/null || true
-  wait "${SERVE_PID:-}" 2>/dev/null || true
-  rm -rf "$WORK"
+  bench_cleanup
 }
 trap cleanup EXIT
 
 # Ours: PostgreSQL, Redis and the IMAP process; runs until file descriptor 3 closes.
-exec 3> >($LOAD serve --server-dll AgentMail.Imap/bin/Release/net10.0/AgentMail.Imap.dll --data "$WORK/server" --users "$USERS" > "$WORK/serve.log" 2>&1)
-SERVE_PID=$!
-for _ in $(seq 1 300); do grep -q READY "$WORK/serve.log" 2>/dev/null && break; sleep 0.5; done
-grep READY "$WORK/serve.log" || { cat "$WORK/serve.log"; exit 1; }
-CONFIG="$WORK/server/bench.json"
+bench_serve --server-dll AgentMail.Imap/bin/Release/net10.0/AgentMail.Imap.dll --data "$WORK/server" --users "$USERS"
+bench_wait_ready 150
 json() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$CONFIG" "$1"; }
 PORT=$(json ImapsPort); IMAP_PID=$(json Pid); PASSWORD=$(json Password)
 

@@ -27,15 +27,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-export UseAspire=false
-dotnet build -c Release AgentMail.Smtp -v q -nologo >/dev/null
-dotnet build -c Release AgentMail.Benchmarks -v q -nologo >/dev/null
-LOAD="dotnet AgentMail.Benchmarks/bin/Release/net10.0/AgentMail.Benchmarks.dll smtp-load"
-
-WORK=$(mktemp -d /tmp/agentmail-smtp-bench.XXXXXX)
-[ "$(id -u)" -eq 0 ] && chmod 755 "$WORK"   # the postgres user must reach its data folder
-cleanup() { exec 3>&- 2>/dev/null || true; wait "${SERVE_PID:-}" 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
+. scripts/bench-common.sh
+bench_prepare AgentMail.Smtp smtp-load smtp-bench
 
 # Postfix's smtp-source, unpacked only.
 SMTP_SOURCE=""
@@ -48,11 +41,8 @@ else
 fi
 
 # The server side; it runs until file descriptor 3 (its standard input) is closed.
-exec 3> >($LOAD serve --server-dll AgentMail.Smtp/bin/Release/net10.0/AgentMail.Smtp.dll --data "$WORK/server" --grants "$CLIENTS" > "$WORK/serve.log" 2>&1)
-SERVE_PID=$!
-for _ in $(seq 1 300); do grep -q READY "$WORK/serve.log" 2>/dev/null && break; sleep 0.5; done
-grep READY "$WORK/serve.log" || { cat "$WORK/serve.log"; exit 1; }
-CONFIG="$WORK/server/bench.json"
+bench_serve --server-dll AgentMail.Smtp/bin/Release/net10.0/AgentMail.Smtp.dll --data "$WORK/server" --grants "$CLIENTS"
+bench_wait_ready 150
 SMTP_PID=$(sed -n 's/.*SMTP pid \([0-9]*\);.*/\1/p' "$WORK/serve.log")
 POSTMASTER_PID=$(head -1 "$WORK/server/postgres/postmaster.pid")
 
