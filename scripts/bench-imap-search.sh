@@ -34,25 +34,10 @@ dotnet AgentMail.Benchmarks/bin/Release/net10.0/AgentMail.Benchmarks.dll analyze
 
 echo "== $SEARCHES searches, one connection (search cache: ${Imap__SearchCacheMessages:-on})"
 python3 - "$CONFIG" "$SEARCHES" "$WORK/server/postgres/postmaster.pid" <<'PY'
-import imaplib, json, os, ssl, sys, time
+import imaplib, json, ssl, sys, time
+sys.path.insert(0, "scripts")
+from cputree import cpu_seconds
 config, count, pidfile = json.load(open(sys.argv[1])), int(sys.argv[2]), sys.argv[3]
-
-def cpu_seconds(root):
-    """User + system CPU of a process and all its descendants (PostgreSQL's backends are children of the postmaster)."""
-    ticks, stats = os.sysconf('SC_CLK_TCK'), {}
-    for pid in filter(str.isdigit, os.listdir('/proc')):
-        try:
-            fields = open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()
-            stats[int(pid)] = (int(fields[1]), sum(int(f) for f in fields[11:15]) / ticks)
-        except OSError:
-            pass
-    tree, grew = {root}, True
-    while grew:
-        grew = False
-        for pid, (parent, _) in stats.items():
-            if parent in tree and pid not in tree:
-                tree.add(pid); grew = True
-    return sum(stats[p][1] for p in tree if p in stats)
 
 postmaster = int(open(pidfile).readline())
 context = ssl.create_default_context(); context.check_hostname = False; context.verify_mode = ssl.CERT_NONE

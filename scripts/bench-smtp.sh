@@ -46,28 +46,8 @@ bench_wait_ready 150
 SMTP_PID=$(sed -n 's/.*SMTP pid \([0-9]*\);.*/\1/p' "$WORK/serve.log")
 POSTMASTER_PID=$(head -1 "$WORK/server/postgres/postmaster.pid")
 
-# CPU seconds used so far by a process and its children (utime+stime of each, from /proc).
-cpu_of_tree() {
-  python3 - "$1" <<'PY'
-import os, sys
-root, ticks = int(sys.argv[1]), os.sysconf('SC_CLK_TCK')
-stats = {}
-for pid in filter(str.isdigit, os.listdir('/proc')):
-    try:
-        fields = open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()
-        # utime + stime, and cutime + cstime: children that exited (PostgreSQL backends) count in their parent.
-        stats[int(pid)] = (int(fields[1]), sum(int(f) for f in fields[11:15]) / ticks)
-    except OSError:
-        pass
-tree, total, grew = {root}, 0.0, True
-while grew:
-    grew = False
-    for pid, (ppid, _) in stats.items():
-        if ppid in tree and pid not in tree:
-            tree.add(pid); grew = True
-print(sum(stats[p][1] for p in tree if p in stats))
-PY
-}
+# CPU seconds used so far by a process and its children.
+cpu_of_tree() { python3 scripts/cputree.py "$1"; }
 # Runs the load and reports, besides its own line, the CPU each side spent per message and the machine's load.
 measure() {
   local messages=$1; shift
