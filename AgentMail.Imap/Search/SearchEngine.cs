@@ -169,8 +169,9 @@ public sealed class SearchEngine(ImapSession session)
 
     private static string Addresses(string column, string parameter, string value)
     {
-        var exact = $"EXISTS (SELECT 1 FROM jsonb_array_elements({column}) AS a WHERE COALESCE(a->>'name', '') ILIKE {parameter} " +
-            $"OR COALESCE(a->>'email', '') ILIKE {parameter} OR (COALESCE(a->>'name', '') || ' <' || COALESCE(a->>'email', '') || '>') ILIKE {parameter})";
+        // "name <address>" holds the name and the address, so one test per participant covers all three forms.
+        var exact = $"EXISTS (SELECT 1 FROM jsonb_array_elements({column}) AS a " +
+            $"WHERE (COALESCE(a->>'name', '') || ' <' || COALESCE(a->>'email', '') || '>') ILIKE {parameter})";
         // The list's JSON text holds each name and address verbatim, so a value that cannot span two
         // fields or meet a JSON escape (no <, >, quote, backslash or control character) occurs in it
         // whenever an element matches: one cheap ILIKE per message spares most per-element tests.
@@ -261,19 +262,22 @@ public sealed class SearchEngine(ImapSession session)
         _ => false,
     };
 
-    private static bool FieldMatches(TextField field, ContentRow row, string value)
+    private static bool FieldMatches(TextField field, ContentRow row, string value) => Contains(field switch
     {
-        var text = field switch
-        {
-            TextField.Subject => row.Subject,
-            TextField.From => row.From,
-            TextField.To => row.To,
-            TextField.Cc => row.Cc,
-            _ => row.Bcc,
-        };
-        // NUL joins the participants of an address list; a value holding one (a literal may) matches nothing.
-        return !value.Contains('\0') && text.Contains(value, StringComparison.OrdinalIgnoreCase);
-    }
+        TextField.Subject => row.Subject,
+        TextField.From => row.From,
+        TextField.To => row.To,
+        TextField.Cc => row.Cc,
+        _ => row.Bcc,
+    }, value);
+
+    /// <summary>
+    /// Case-insensitive substring, the one test behind SUBJECT and the address keys in memory. NUL
+    /// joins the participants of an address list (<see cref="ContentRow.Participants"/>); a value
+    /// holding one (a literal may) matches nothing.
+    /// </summary>
+    private static bool Contains(string text, string value) =>
+        !value.Contains('\0') && text.Contains(value, StringComparison.OrdinalIgnoreCase);
 
     // ---- in memory -------------------------------------------------------------------------
 
@@ -325,11 +329,11 @@ public sealed class SearchEngine(ImapSession session)
             case TextKey text:
                 return text.Field switch
                 {
-                    TextField.Subject => row.Subject.Contains(text.Value, StringComparison.OrdinalIgnoreCase),
-                    TextField.From => AddressMatch(SearchRow.Participants(row.FromJson), text.Value),
-                    TextField.To => AddressMatch(SearchRow.Participants(row.ToJson), text.Value),
-                    TextField.Cc => AddressMatch(SearchRow.Participants(row.CcJson), text.Value),
-                    TextField.Bcc => AddressMatch(SearchRow.Participants(row.BccJson), text.Value),
+                    TextField.Subject => Contains(row.Subject, text.Value),
+                    TextField.From => Contains(ContentRow.Participants(row.FromJson), text.Value),
+                    TextField.To => Contains(ContentRow.Participants(row.ToJson), text.Value),
+                    TextField.Cc => Contains(ContentRow.Participants(row.CcJson), text.Value),
+                    TextField.Bcc => Contains(ContentRow.Participants(row.BccJson), text.Value),
                     TextField.Body => RawContains(row, text.Value, bodyOnly: true),
                     _ => RawContains(row, text.Value, bodyOnly: false),
                 };
@@ -351,11 +355,6 @@ public sealed class SearchEngine(ImapSession session)
             _ => day == date.Date,
         };
     }
-
-    private static bool AddressMatch(IEnumerable<(string Name, string Email)> participants, string value) =>
-        participants.Any(p => p.Name.Contains(value, StringComparison.OrdinalIgnoreCase)
-            || p.Email.Contains(value, StringComparison.OrdinalIgnoreCase)
-            || $"{p.Name} <{p.Email}>".Contains(value, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Case-insensitive substring of the raw message (or of its body).</summary>
     private static bool RawContains(SearchRow row, string value, bool bodyOnly)

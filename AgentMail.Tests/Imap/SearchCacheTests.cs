@@ -59,6 +59,9 @@ public sealed class SearchCacheTests
         Assert.Contains("* SEARCH 1 4", answers); // FROM alice: the comparison is not between two empty answers
         Assert.Equal("* SEARCH 1 4", answers[Array.IndexOf(Criteria, "FROM \"Smith \"")]); // the space before "<alice@…>"
         Assert.StartsWith("t BAD", answers[Array.IndexOf(Criteria, "OR ALL 99")]); // an invalid set is BAD, matches or not
+        // OR with a key neither SQL nor the cache answers: the whole OR is evaluated on the rows, addresses alike.
+        Assert.Equal(["* SEARCH 1 4", "r OK SEARCH completed"], await withCache.CommandAsync("r", "SEARCH OR FROM \"Smith <alice@\" HEADER X-Nothing zzz"));
+        Assert.Equal(["* SEARCH 2", "q OK SEARCH completed"], await withCache.CommandAsync("q", "SEARCH OR TO nobody-here FROM \"bob@example.org\" NOT HEADER X-Nothing zzz"));
         Assert.Equal(0, uncached.Services.GetRequiredService<FolderContentCache>().CachedMessages);
         Assert.True(cached.Services.GetRequiredService<FolderContentCache>().CachedMessages >= 5);
     }
